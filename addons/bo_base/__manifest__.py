@@ -1,0 +1,23 @@
+{
+    "name": "Back Office Base",
+    "summary": "Back Office groups, menu, settings and the deadline mixin",
+    "version": "19.0.1.0.0",
+    "category": "Back Office",
+    "author": "Back Office Suite",
+    "website": "https://github.com/backoffice-suite/backoffice",
+    "license": "LGPL-3",
+    "depends": ["mail"],
+    "data": [
+        "security/bo_base_security.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "views/res_config_settings_views.xml",
+        "views/mail_activity_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/res_users_demo.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,37 @@
+from odoo import Command
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestGroups(TransactionCase):
+    def test_manager_implies_user_and_admin_is_manager(self):
+        user_group = self.env.ref("bo_base.group_bo_user")
+        manager_group = self.env.ref("bo_base.group_bo_manager")
+        admin = self.env.ref("base.user_admin")
+        self.assertIn(user_group, manager_group.all_implied_ids)
+        self.assertTrue(admin.has_group("bo_base.group_bo_manager"))
+        self.assertTrue(admin.has_group("bo_base.group_bo_user"))
+
+    def test_back_office_menu_visible_to_users_only(self):
+        root = self.env.ref("bo_base.menu_bo_root")
+        users = self.env["res.users"].with_context(no_reset_password=True)
+        clerk = users.create(
+            {
+                "name": "Menu Clerk",
+                "login": "menu_clerk",
+                "group_ids": [Command.set([self.env.ref("bo_base.group_bo_user").id])],
+            }
+        )
+        employee = users.create(
+            {
+                "name": "Plain Employee",
+                "login": "plain_employee",
+                "group_ids": [Command.set([self.env.ref("base.group_user").id])],
+            }
+        )
+        menus = self.env["ir.ui.menu"]
+        clerk_menus = menus.with_user(clerk)._visible_menu_ids()
+        self.assertIn(root.id, clerk_menus)
+        self.assertIn(self.env.ref("bo_base.menu_bo_follow_up").id, clerk_menus)
+        self.assertNotIn(self.env.ref("bo_base.menu_bo_configuration").id, clerk_menus)
+        self.assertNotIn(root.id, menus.with_user(employee)._visible_menu_ids())

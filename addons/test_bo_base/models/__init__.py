@@ -1,0 +1,1 @@
+from . import test_bo_deadline_item
