@@ -10,9 +10,9 @@
         "bo_base",
         "report_xlsx",
     ],
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
-        "security/ir.model.access.csv",
-        "views/menus.xml",
+        "report/bo_follow_up_reports.xml",
     ],
     "installable": True,
     "application": True,

@@ -1,6 +1,6 @@
 {
     "name": "Back Office Suppliers",
-    "summary": "Supplier register, qualification, offer comparison, evaluation and payment checks",
+    "summary": "Supplier register, qualification, offer comparison, evaluation, payment checks",
     "version": "19.0.1.0.0",
     "category": "Back Office/Suppliers",
     "author": "Back Office Suite",
@@ -14,6 +14,9 @@
     "data": [
         "security/ir.model.access.csv",
         "views/menus.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
     ],
     "installable": True,
     "application": True,

@@ -72,8 +72,9 @@ class BoDeadlineMixin(models.AbstractModel):
         return self["company_id"] if "company_id" in self._fields else self.env.company
 
     @api.depends(
-        lambda self: ["deadline_date"]
-        + ([self._deadline_state_field] if self._deadline_done_states else [])
+        lambda self: (
+            ["deadline_date"] + ([self._deadline_state_field] if self._deadline_done_states else [])
+        )
     )
     def _compute_deadline_state(self):
         today = fields.Date.context_today(self)
@@ -146,13 +147,14 @@ class BoDeadlineMixin(models.AbstractModel):
         records = self._deadline_open_records(horizon)
         records._deadline_recompute_state()
         to_remind = records.filtered(
-            lambda r: r.deadline_state in ("due_soon", "overdue")
-            and r.deadline_reminded_date != r.deadline_date
+            lambda r: (
+                r.deadline_state in ("due_soon", "overdue")
+                and r.deadline_reminded_date != r.deadline_date
+            )
         )
         to_remind._deadline_schedule_reminder()
         to_escalate = records.filtered(
-            lambda r: r.deadline_state == "overdue"
-            and r.deadline_escalated_date != r.deadline_date
+            lambda r: r.deadline_state == "overdue" and r.deadline_escalated_date != r.deadline_date
         )
         to_escalate._deadline_escalate()
 

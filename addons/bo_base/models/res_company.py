@@ -13,9 +13,7 @@ class ResCompany(models.Model):
     bo_escalation_user_id = fields.Many2one(
         "res.users",
         string="Escalation Manager",
-        domain=lambda self: [
-            ("all_group_ids", "in", self.env.ref("bo_base.group_bo_manager").ids)
-        ],
+        domain=lambda self: [("all_group_ids", "in", self.env.ref("bo_base.group_bo_manager").ids)],
         help="Back Office manager who receives overdue escalations. When empty, "
         "the first Back Office manager of the company receives them.",
     )
@@ -39,8 +37,5 @@ class ResCompany(models.Model):
         if self.bo_escalation_user_id.active:
             return self.bo_escalation_user_id
         managers = self.env.ref("bo_base.group_bo_manager").sudo().all_user_ids
-        managers = managers.filtered(
-            lambda u: u.active and not u.share and self in u.company_ids
-        )
+        managers = managers.filtered(lambda u: u.active and not u.share and self in u.company_ids)
         return managers.sorted("id")[:1]
-

@@ -1,7 +1,6 @@
 {
     "name": "Back Office Base Tests",
-    "summary": "Test-only model for the Back Office deadline mixin",
-    "description": "Installed by the test runs only: never in production.",
+    "summary": "Test-only model for the deadline mixin: install in test databases only",
     "version": "19.0.1.0.0",
     "category": "Hidden/Tests",
     "author": "Back Office Suite",

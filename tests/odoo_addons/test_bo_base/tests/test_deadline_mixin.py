@@ -3,7 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import Form, TransactionCase, tagged
+from odoo.tests import TransactionCase, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -48,7 +48,12 @@ class TestDeadlineMixin(TransactionCase):
 
     def _new_item(self, deadline, **vals):
         return self.Item.create(
-            {"name": "Reply to customer", "user_id": self.clerk.id, "deadline_date": deadline, **vals}
+            {
+                "name": "Reply to customer",
+                "user_id": self.clerk.id,
+                "deadline_date": deadline,
+                **vals,
+            }
         )
 
     def test_state_follows_today_and_due_soon_days(self):

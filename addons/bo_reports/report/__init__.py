@@ -1,0 +1,1 @@
+from . import bo_follow_up_xlsx

@@ -1,0 +1,43 @@
+from odoo import fields, models
+
+
+class BoFollowUpXlsx(models.AbstractModel):
+    """The back office's open follow-ups (activities) as a spreadsheet."""
+
+    _name = "report.bo_reports.follow_up_xlsx"
+    _inherit = "report.report_xlsx.abstract"
+    _description = "Back Office Follow-ups XLSX"
+
+    def get_workbook_options(self):
+        # Stream rows to disk instead of keeping the whole sheet in memory.
+        return {"constant_memory": True}
+
+    def _follow_up_columns(self):
+        _ = self.env._
+        return [
+            (_("Document"), 40),
+            (_("Activity Type"), 22),
+            (_("Summary"), 40),
+            (_("Assigned to"), 24),
+            (_("Deadline"), 12),
+            (_("Days Late"), 10),
+        ]
+
+    def generate_xlsx_report(self, workbook, data, activities):
+        sheet = workbook.add_worksheet(self.env._("Follow-ups"))
+        bold = workbook.add_format({"bold": True, "bottom": 1})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        late_format = workbook.add_format({"font_color": "#C00000", "bold": True})
+        for col, (title, width) in enumerate(self._follow_up_columns()):
+            sheet.set_column(col, col, width)
+            sheet.write(0, col, title, bold)
+        today = fields.Date.context_today(self)
+        for row, activity in enumerate(activities.sorted("date_deadline"), start=1):
+            days_late = max((today - activity.date_deadline).days, 0)
+            sheet.write(row, 0, activity.res_name or "")
+            sheet.write(row, 1, activity.activity_type_id.name or "")
+            sheet.write(row, 2, activity.summary or "")
+            sheet.write(row, 3, activity.user_id.name or "")
+            sheet.write_datetime(row, 4, activity.date_deadline, date_format)
+            sheet.write_number(row, 5, days_late, late_format if days_late else None)
+        sheet.freeze_panes(1, 0)

@@ -1,0 +1,60 @@
+import io
+from datetime import date
+
+from freezegun import freeze_time
+from openpyxl import load_workbook
+
+from odoo import Command
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestFollowUpXlsx(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.clerk = (
+            cls.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Report Clerk",
+                    "login": "report_clerk",
+                    "group_ids": [Command.set([cls.env.ref("bo_base.group_bo_user").id])],
+                }
+            )
+        )
+        cls.partner = cls.env["res.partner"].create({"name": "Ferramenta Test S.r.l."})
+        cls.report = cls.env.ref("bo_reports.action_report_bo_follow_up_xlsx")
+
+    def _schedule(self, xmlid, deadline, summary):
+        return self.partner.activity_schedule(
+            xmlid, date_deadline=deadline, summary=summary, user_id=self.clerk.id
+        )
+
+    def test_follow_ups_sheet_lists_activities_with_days_late(self):
+        late = self._schedule("bo_base.mail_activity_type_bo_escalation", date(2026, 3, 2), "Late")
+        soon = self._schedule("bo_base.mail_activity_type_bo_deadline", date(2026, 3, 12), "Soon")
+        with freeze_time("2026-03-10"):
+            content, file_type = (
+                self.env["ir.actions.report"]
+                .with_user(self.clerk)
+                ._render(self.report, (soon | late).ids, {})
+            )
+        self.assertEqual(file_type, "xlsx")
+        sheet = load_workbook(io.BytesIO(content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(rows[0][0], "Document")
+        self.assertEqual(len(rows), 3)
+        first, second = rows[1], rows[2]
+        self.assertEqual(first[0], "Ferramenta Test S.r.l.")
+        self.assertEqual(first[1], "Overdue Escalation")
+        self.assertEqual(first[2], "Late")
+        self.assertEqual(first[3], "Report Clerk")
+        self.assertEqual(first[5], 8)
+        self.assertEqual(second[2], "Soon")
+        self.assertEqual(second[5], 0)
+
+    def test_report_is_offered_on_activities_to_back_office_users(self):
+        self.assertEqual(self.report.binding_model_id.model, "mail.activity")
+        self.assertIn(self.env.ref("bo_base.group_bo_user"), self.report.group_ids)
