@@ -161,4 +161,4 @@ def odoo_server(tmp_path_factory):
     yield server
     server.stop()
     if own_db:
-        subprocess.run(["dropdb", "--if-exists", db], check=False)
+        subprocess.run([python, "-m", "odoo", "db", "drop", db], check=False)

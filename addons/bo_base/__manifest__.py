@@ -19,5 +19,10 @@
         "demo/res_partner_demo.xml",
         "demo/res_users_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "bo_base/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

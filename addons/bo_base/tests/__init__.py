@@ -1,2 +1,3 @@
 from . import test_groups
 from . import test_settings
+from . import test_follow_up_tour
