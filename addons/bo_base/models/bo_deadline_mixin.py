@@ -69,7 +69,8 @@ class BoDeadlineMixin(models.AbstractModel):
 
     def _deadline_company(self):
         self.ensure_one()
-        return self["company_id"] if "company_id" in self._fields else self.env.company
+        company = self["company_id"] if "company_id" in self._fields else False
+        return company or self.env.company
 
     @api.depends(
         lambda self: (
@@ -86,7 +87,7 @@ class BoDeadlineMixin(models.AbstractModel):
             elif record.deadline_date < today:
                 record.deadline_state = "overdue"
             elif record.deadline_date <= today + timedelta(
-                days=(record._deadline_company() or self.env.company).bo_due_soon_days
+                days=record._deadline_company().bo_due_soon_days
             ):
                 record.deadline_state = "due_soon"
             else:
@@ -171,8 +172,12 @@ class BoDeadlineMixin(models.AbstractModel):
             record.deadline_reminded_date = record.deadline_date
 
     def _deadline_escalate(self):
+        managers = {}
         for record in self:
-            manager = (record._deadline_company() or self.env.company)._bo_escalation_user()
+            company = record._deadline_company()
+            if company not in managers:
+                managers[company] = company._bo_escalation_user()
+            manager = managers[company]
             if manager:
                 responsible = record[record._deadline_user_field]
                 record.activity_schedule(

@@ -13,14 +13,13 @@ class BoFollowUpXlsx(models.AbstractModel):
         return {"constant_memory": True}
 
     def _follow_up_columns(self):
-        _ = self.env._
         return [
-            (_("Document"), 40),
-            (_("Activity Type"), 22),
-            (_("Summary"), 40),
-            (_("Assigned to"), 24),
-            (_("Deadline"), 12),
-            (_("Days Late"), 10),
+            (self.env._("Document"), 40),
+            (self.env._("Activity Type"), 22),
+            (self.env._("Summary"), 40),
+            (self.env._("Assigned to"), 24),
+            (self.env._("Deadline"), 12),
+            (self.env._("Days Late"), 10),
         ]
 
     def generate_xlsx_report(self, workbook, data, activities):
