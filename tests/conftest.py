@@ -34,6 +34,7 @@ class OdooServer:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.process = None
+        self.log_path = None
 
     def odoo(self, *args, **kwargs):
         """Run Odoo's command line with our addons path."""
@@ -41,12 +42,14 @@ class OdooServer:
         return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)
 
     def start(self, log_path):
+        self.log_path = log_path
         cmd = [
             self.python, "-m", "odoo", "server",
             f"--addons-path={self.addons_path}",
             "-d", self.db, f"--db-filter=^{self.db}$",
             "--http-interface=127.0.0.1", f"--http-port={self.port}",
-            "--max-cron-threads=0", "--log-level=warn", f"--logfile={log_path}",
+            # info: the access log lines carry each request's query count
+            "--max-cron-threads=0", "--log-level=info", f"--logfile={log_path}",
         ]  # fmt: skip
         self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120

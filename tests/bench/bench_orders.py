@@ -144,7 +144,9 @@ class Flow:
 
 def main():
     args = parse_args()
-    odoo.tools.config.parse_config([f"--addons-path={args.addons_path}", "--log-level=warn"])
+    odoo.tools.config.parse_config(
+        [f"--addons-path={args.addons_path}", "--log-level=warn", "--http-interface=127.0.0.1"]
+    )
     without = Flow(args.db_without, with_checks=False)
     with_bo = Flow(args.db_with, with_checks=True)
     try:

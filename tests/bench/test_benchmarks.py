@@ -1,0 +1,69 @@
+"""Run the benchmarks as part of the test suite and keep their figures.
+
+Each benchmark is a script of its own (see its docstring for the figures it
+prints and the gate it applies); here it runs against the end-to-end server
+and database, its output goes to the pytest report, and its exit status
+decides the test.
+"""
+
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _run(python, script, *args, timeout=1800):
+    result = subprocess.run(
+        [python, str(HERE / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    print(result.stdout)
+    print(result.stderr[-4000:])
+    return result
+
+
+def test_mailroom_intake_benchmark_registers_without_gaps(odoo_server):
+    count = os.environ.get("BO_BENCH_MAILS", "1000")
+    result = _run(
+        odoo_server.python,
+        "bench_mailroom.py",
+        f"--url={odoo_server.url}",
+        f"--db={odoo_server.db}",
+        "--login=admin",
+        "--password=admin",
+        f"--count={count}",
+        "--workers=4",
+        f"--server-log={odoo_server.log_path}",
+    )
+    assert result.returncode == 0, "mailroom benchmark failed: see its output above"
+    assert "gaps: 0" in result.stdout and "duplicates: 0" in result.stdout
+
+
+def test_order_flow_benchmark_against_stock_odoo(odoo_server):
+    """bo_orders with every check active against the same flow in stock Odoo."""
+    without = f"bo_bench_stock_{uuid.uuid4().hex[:8]}"
+    template = os.environ.get("BO_TEMPLATE_DB")
+    if template:
+        odoo_server.odoo("db", "duplicate", template, without)
+    else:
+        odoo_server.odoo(
+            "-d", without, "-i", "sale_management,sale_stock,purchase_stock,account",
+            "--stop-after-init", "--log-level=warn",
+        )  # fmt: skip
+    try:
+        result = _run(
+            odoo_server.python,
+            "bench_orders.py",
+            f"--db-with={odoo_server.db}",
+            f"--db-without={without}",
+            f"--orders={os.environ.get('BO_BENCH_ORDERS', '200')}",
+            f"--addons-path={odoo_server.addons_path}",
+        )
+    finally:
+        subprocess.run([odoo_server.python, "-m", "odoo", "db", "drop", without], check=False)
+    assert result.returncode == 0, "order flow benchmark failed: see its output above"
