@@ -13,6 +13,7 @@
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "report/bo_follow_up_reports.xml",
+        "views/menus.xml",
     ],
     "installable": True,
     "application": True,

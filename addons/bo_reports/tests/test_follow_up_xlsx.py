@@ -6,6 +6,7 @@ from openpyxl import load_workbook
 
 from odoo import Command
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 
 @tagged("post_install", "-at_install")
@@ -54,6 +55,18 @@ class TestFollowUpXlsx(TransactionCase):
         self.assertEqual(first[5], 8)
         self.assertEqual(second[2], "Soon")
         self.assertEqual(second[5], 0)
+
+    def test_managers_find_follow_ups_under_reporting(self):
+        menu = self.env.ref("bo_reports.menu_bo_follow_up_analysis")
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.clerk)._visible_menu_ids())
+        self.clerk.group_ids = [Command.link(self.env.ref("bo_base.group_bo_manager").id)]
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.clerk)._visible_menu_ids())
+        self._schedule("bo_base.mail_activity_type_bo_deadline", date(2026, 3, 12), "Listed")
+        self.env["res.partner"].create({"name": "Other"}).activity_schedule(
+            "mail.mail_activity_data_todo", summary="Not a follow-up", user_id=self.clerk.id
+        )
+        listed = self.env["mail.activity"].search(safe_eval(menu.action.domain))
+        self.assertEqual(listed.mapped("summary"), ["Listed"])
 
     def test_report_is_offered_on_activities_to_back_office_users(self):
         self.assertEqual(self.report.binding_model_id.model, "mail.activity")
