@@ -1,0 +1,44 @@
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    bo_mailroom_alias_id = fields.Many2one(
+        "mail.alias",
+        string="Protocol Alias",
+        copy=False,
+        help="Every message sent to this address is registered as incoming correspondence.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._bo_mailroom_ensure_alias()
+        return companies
+
+    def _bo_mailroom_ensure_alias(self):
+        """Give each company its protocol alias (``protocollo@``)."""
+        # sudo: aliases are technical records created for the company
+        Alias = self.env["mail.alias"].sudo()
+        model = self.env["ir.model"]._get("bo.mail.register")
+        for company in self.filtered(lambda c: not c.bo_mailroom_alias_id).sorted("id"):
+            domain = company.alias_domain_id
+            name = "protocollo"
+            if Alias.search_count(
+                [("alias_name", "=", name), ("alias_domain_id", "=", domain.id)], limit=1
+            ):
+                name = f"protocollo-{company.id}"
+            company.bo_mailroom_alias_id = Alias.create(
+                {
+                    "alias_name": name,
+                    "alias_model_id": model.id,
+                    "alias_defaults": repr({"company_id": company.id}),
+                    "alias_contact": "everyone",
+                    "alias_domain_id": domain.id,
+                }
+            )
+
+    def _bo_mailroom_tz(self):
+        self.ensure_one()
+        return self.partner_id.tz or self.env.user.tz or "UTC"

@@ -1,0 +1,39 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    bo_mail_register_ids = fields.One2many(
+        "bo.mail.register",
+        "partner_id",
+        string="Correspondence",
+        groups="bo_base.group_bo_user",
+    )
+    bo_mail_register_count = fields.Integer(
+        string="Correspondence Count",
+        compute="_compute_bo_mail_register_count",
+        groups="bo_base.group_bo_user",
+    )
+
+    def _compute_bo_mail_register_count(self):
+        counts = dict(
+            self.env["bo.mail.register"]._read_group(
+                [("partner_id", "child_of", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.bo_mail_register_count = sum(
+                count
+                for p, count in counts.items()
+                if p.commercial_partner_id == partner or p == partner
+            )
+
+    def action_view_bo_mail_register(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bo_mailroom.action_bo_mail_register"
+        )
+        action["domain"] = [("partner_id", "child_of", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action

@@ -1,0 +1,156 @@
+import base64
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from odoo import Command, fields
+from odoo.tests import TransactionCase
+
+
+class MailroomCommon(TransactionCase):
+    """A company with a protocol alias, the back-office users and a filing plan."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        cls.company = cls.env.company
+        cls.alias_domain = cls.env["mail.alias.domain"].create(
+            {"name": "mailroom.example.com", "company_ids": [Command.link(cls.company.id)]}
+        )
+        cls.company.alias_domain_id = cls.alias_domain
+        cls.alias = cls.company.bo_mailroom_alias_id
+        cls.alias.write({"alias_domain_id": cls.alias_domain.id, "alias_name": "protocollo"})
+        cls.alias_email = cls.alias.alias_full_name
+
+        Users = cls.env["res.users"].with_context(no_reset_password=True)
+        group_user = cls.env.ref("bo_base.group_bo_user")
+        group_manager = cls.env.ref("bo_base.group_bo_manager")
+        cls.clerk = Users.create(
+            {
+                "name": "Mailroom Clerk",
+                "login": "mr_clerk",
+                "email": "clerk@mailroom.example.com",
+                "group_ids": [Command.set([group_user.id])],
+            }
+        )
+        cls.clerk2 = Users.create(
+            {
+                "name": "Other Clerk",
+                "login": "mr_clerk2",
+                "email": "clerk2@mailroom.example.com",
+                "group_ids": [Command.set([group_user.id])],
+            }
+        )
+        cls.manager = Users.create(
+            {
+                "name": "Mailroom Manager",
+                "login": "mr_manager",
+                "email": "manager@mailroom.example.com",
+                "group_ids": [Command.set([group_manager.id])],
+            }
+        )
+        cls.internal = Users.create(
+            {
+                "name": "Plain Employee",
+                "login": "mr_employee",
+                "group_ids": [Command.set([cls.env.ref("base.group_user").id])],
+            }
+        )
+        cls.portal = Users.create(
+            {
+                "name": "Portal Customer",
+                "login": "mr_portal",
+                "group_ids": [Command.set([cls.env.ref("base.group_portal").id])],
+            }
+        )
+        cls.company.bo_escalation_user_id = cls.manager
+
+        cls.partner = cls.env["res.partner"].create(
+            {
+                "name": "Ferramenta Verdi",
+                "email": "ordini@ferramentaverdi.example.it",
+                "lang": "en_US",
+            }
+        )
+        Category = cls.env["bo.mail.category"]
+        cls.cat_customers = Category.create(
+            {"code": "92", "name": "Customers", "retention_years": 10}
+        )
+        cls.cat_complaints = Category.create(
+            {
+                "code": "2",
+                "name": "Complaints",
+                "parent_id": cls.cat_customers.id,
+                "retention_years": 5,
+            }
+        )
+        cls.Register = cls.env["bo.mail.register"]
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _new_entry(self, **vals):
+        values = {
+            "direction": "incoming",
+            "channel": "post",
+            "partner_id": self.partner.id,
+            "subject": "Richiesta di offerta",
+            **vals,
+        }
+        return self.Register.create(values)
+
+    def _attachment(self, name="offerta.pdf", content=b"%PDF-1.4 offerta", **vals):
+        return self.env["ir.attachment"].create(
+            {"name": name, "datas": base64.b64encode(content), **vals}
+        )
+
+    def _registered_entry(self, **vals):
+        entry = self._new_entry(**vals)
+        entry.action_register()
+        return entry
+
+    @classmethod
+    def _email(
+        cls,
+        subject="Richiesta di offerta",
+        body="Buongiorno, vi chiediamo un'offerta.",
+        sender="Ferramenta Verdi <ordini@ferramentaverdi.example.it>",
+        to=None,
+        html=None,
+        attachments=(),
+        msgid=None,
+        headers=None,
+    ):
+        """Build a real MIME message, as a mail server would hand it over."""
+        message = EmailMessage()
+        if sender:
+            message["From"] = sender
+        message["To"] = to or cls.alias_email
+        if subject is not None:
+            message["Subject"] = subject
+        message["Date"] = format_datetime(fields.Datetime.now().replace(microsecond=0))
+        message["Message-Id"] = msgid or make_msgid(domain="sender.example.it")
+        for key, value in (headers or {}).items():
+            message[key] = value
+        message.set_content(body)
+        if html:
+            message.add_alternative(html, subtype="html")
+        for name, content, mimetype in attachments:
+            maintype, subtype = mimetype.split("/")
+            message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
+        return message
+
+    def _process(self, message):
+        raw = message if isinstance(message, bytes) else message.as_bytes()
+        thread_id = self.env["mail.thread"].message_process(False, raw)
+        return self.Register.browse(thread_id)
+
+    def _flush_tracking(self):
+        """Write the tracking messages, as the end of a request does."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.invalidate_all()
+
+    def _files(self, entry):
+        return sorted(entry.attachment_ids.mapped("name"))

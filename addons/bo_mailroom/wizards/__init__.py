@@ -1,0 +1,2 @@
+from . import bo_mail_register_cancel
+from . import bo_mail_register_outgoing
