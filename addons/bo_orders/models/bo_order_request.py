@@ -1,0 +1,300 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize
+
+# A request from the same customer within these days may be the same one again.
+DUPLICATE_DAYS = 3
+
+
+class BoOrderRequest(models.Model):
+    """A customer's request for an offer or an order, as it reaches the desk."""
+
+    _name = "bo.order.request"
+    _inherit = ["bo.deadline.mixin"]
+    _description = "Order Request"
+    _order = "id desc"
+    _check_company_auto = True
+    _primary_email = "email_from"
+    _deadline_done_states = ("quoted", "won", "lost", "cancelled")
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        copy=False,
+        readonly=True,
+        default=lambda self: self.env._("New"),
+    )
+    title = fields.Char(string="Subject", required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('parent_id', '=', False)]",
+        help="Empty when the request came by email from an unknown sender: set it "
+        "before making the quotation.",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        check_company=True,
+        domain="[('id', 'child_of', partner_id)]",
+    )
+    email_from = fields.Char(string="Email")
+    channel = fields.Selection(
+        [
+            ("email", "Email"),
+            ("phone", "Phone"),
+            ("agent", "Agent"),
+            ("fair", "Fair"),
+            ("web", "Web"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="phone",
+        tracking=True,
+    )
+    agent_id = fields.Many2one(
+        "res.partner",
+        check_company=True,
+        tracking=True,
+        help="The sales agent who brought the request. Agents are usually external "
+        "and paid on commission, so they are contacts rather than users.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Clerk",
+        tracking=True,
+        index=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    state = fields.Selection(
+        [
+            ("new", "New"),
+            ("in_progress", "In Progress"),
+            ("quoted", "Quoted"),
+            ("won", "Won"),
+            ("lost", "Lost"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="new",
+        tracking=True,
+        index=True,
+    )
+    lost_reason = fields.Text(tracking=True, copy=False)
+    description = fields.Html(string="Notes")
+    line_ids = fields.One2many("bo.order.request.line", "request_id", string="Lines", copy=True)
+    sale_order_ids = fields.One2many("sale.order", "bo_request_id", string="Quotations")
+    sale_order_count = fields.Integer(compute="_compute_sale_order_count")
+    deadline_date = fields.Date(
+        string="Answer By", default=lambda self: self._default_deadline_date()
+    )
+    duplicate_request_ids = fields.Many2many(
+        "bo.order.request",
+        string="Possible Duplicates",
+        compute="_compute_duplicate_request_ids",
+    )
+
+    @api.model
+    def _default_deadline_date(self):
+        """Today plus the company's answer days, counting Monday to Friday only."""
+        day = fields.Date.context_today(self)
+        remaining = self.env.company.bo_request_answer_days
+        while remaining > 0:
+            day += timedelta(days=1)
+            if day.weekday() < 5:
+                remaining -= 1
+        return day
+
+    @api.depends("sale_order_ids")
+    def _compute_sale_order_count(self):
+        for request in self:
+            request.sale_order_count = len(request.sale_order_ids)
+
+    @api.depends("partner_id", "create_date")
+    def _compute_duplicate_request_ids(self):
+        partners = self.partner_id.commercial_partner_id
+        if not partners:
+            self.duplicate_request_ids = False
+            return
+        now = fields.Datetime.now()
+        window = timedelta(days=DUPLICATE_DAYS)
+        dates = [request.create_date or now for request in self]
+        candidates = self.search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("state", "not in", ("lost", "cancelled")),
+                ("create_date", ">=", min(dates) - window),
+                ("create_date", "<=", max(dates) + window),
+            ]
+        )
+        for request in self:
+            request.duplicate_request_ids = candidates.filtered_domain(
+                [
+                    ("partner_id", "=", request.partner_id.commercial_partner_id.id),
+                    ("id", "!=", request._origin.id),
+                    ("create_date", ">=", (request.create_date or now) - window),
+                    ("create_date", "<=", (request.create_date or now) + window),
+                ]
+            )
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        if self.contact_id and self.contact_id.commercial_partner_id != self.partner_id:
+            self.contact_id = False
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "state" in init_values and self.state in ("quoted", "won", "lost"):
+            return self.env.ref(f"bo_orders.mt_bo_order_request_{self.state}")
+        return super()._track_subtype(init_values)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "bo.order.request"
+                ) or self.env._("New")
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A request by email: the sender's company is the customer."""
+        email = email_normalize(msg_dict.get("email_from") or "")
+        partner = self.env["res.partner"]
+        if email:
+            partner = self.env["res.partner"].search([("email_normalized", "=", email)], limit=1)
+        values = {
+            "name": self.env._("New"),
+            "title": msg_dict.get("subject") or self.env._("(no subject)"),
+            "channel": "email",
+            "description": msg_dict.get("body"),
+            "partner_id": partner.commercial_partner_id.id,
+            "contact_id": partner.id if partner.parent_id else False,
+            "user_id": False,
+        }
+        values.update(custom_values or {})
+        return super().message_new(msg_dict, custom_values=values)
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+
+    def _check_state(self, allowed):
+        bad = self.filtered(lambda r: r.state not in allowed)
+        if bad:
+            raise UserError(
+                self.env._(
+                    "This cannot be done on requests %(names)s in their current state.",
+                    names=", ".join(bad.mapped("name")),
+                )
+            )
+
+    def action_start(self):
+        self._check_state(("new",))
+        for request in self:
+            request.write({"state": "in_progress", "user_id": request.user_id.id or self.env.uid})
+        return True
+
+    def action_cancel(self):
+        self._check_state(("new", "in_progress", "quoted"))
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_reopen(self):
+        self._check_state(("lost", "cancelled"))
+        self.write({"state": "in_progress", "lost_reason": False})
+        return True
+
+    def action_mark_lost(self):
+        self._check_state(("new", "in_progress", "quoted"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark as Lost"),
+            "res_model": "bo.order.request.lost",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_ids": self.ids},
+        }
+
+    def _set_lost(self, reason):
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the request was lost."))
+        self.write({"state": "lost", "lost_reason": reason.strip()})
+
+    def _bo_follow_quotations(self):
+        """Follow the outcome of the quotations: one confirmed wins the request,
+        all of them cancelled loses it."""
+        for request in self.filtered(lambda r: r.state in ("quoted", "in_progress", "new")):
+            states = set(request.sale_order_ids.mapped("state"))
+            if "sale" in states:
+                request.state = "won"
+            elif states == {"cancel"}:
+                request._set_lost(self.env._("The quotation was cancelled."))
+
+    def _prepare_sale_order_vals(self):
+        self.ensure_one()
+        return {
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "origin": self.name,
+            "client_order_ref": self.title,
+            "bo_request_id": self.id,
+            "order_line": [
+                Command.create(line._prepare_sale_order_line_vals()) for line in self.line_ids
+            ],
+        }
+
+    def action_create_quotation(self):
+        self.ensure_one()
+        self._check_state(("new", "in_progress", "quoted"))
+        if not self.partner_id:
+            raise UserError(self.env._("Set the customer before making the quotation."))
+        if not self.line_ids:
+            raise UserError(self.env._("Add at least one requested line."))
+        order = self.env["sale.order"].create(self._prepare_sale_order_vals())
+        self.state = "quoted"
+        order.message_post(
+            body=Markup(self.env._("Made from the order request %s.")) % self._get_html_link()
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": order.id,
+            "view_mode": "form",
+        }
+
+    def action_view_sale_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale.action_quotations_with_onboarding"
+        )
+        action.update(
+            {
+                "domain": [("bo_request_id", "=", self.id)],
+                "context": {
+                    "default_bo_request_id": self.id,
+                    "default_partner_id": self.partner_id.id,
+                },
+            }
+        )
+        if self.sale_order_count == 1:
+            action.update(
+                {"view_mode": "form", "views": [(False, "form")], "res_id": self.sale_order_ids.id}
+            )
+        return action

@@ -1,0 +1,5 @@
+from . import test_order_request
+from . import test_order_checks
+from . import test_commitments
+from . import test_access
+from . import test_order_desk_flow

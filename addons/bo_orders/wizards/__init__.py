@@ -1,0 +1,2 @@
+from . import bo_order_check_override
+from . import bo_order_request_lost
