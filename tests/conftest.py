@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = "bo_base,bo_mailroom,bo_orders,bo_suppliers,bo_reports"
+ADDONS = "bo_base,bo_mailroom,bo_orders,bo_orders_mailroom,bo_suppliers,bo_reports"
 
 
 class OdooServer:

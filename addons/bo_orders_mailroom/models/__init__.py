@@ -1,0 +1,3 @@
+from . import bo_mail_register
+from . import bo_order_request
+from . import sale_order

@@ -1,0 +1,118 @@
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestOrdersMailroomBridge(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.clerk = (
+            cls.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Desk Clerk",
+                    "login": "bridge_clerk",
+                    "email": "desk@bridge.example.com",
+                    "group_ids": [Command.set([cls.env.ref("bo_base.group_bo_user").id])],
+                }
+            )
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Ferramenta Ponte S.r.l.", "is_company": True}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {
+                "name": "Paola Ponte",
+                "parent_id": cls.customer.id,
+                "email": "paola@ferramentaponte.example.it",
+            }
+        )
+
+    def _email(self, subject):
+        message = EmailMessage()
+        message["From"] = f"Paola Ponte <{self.contact.email}>"
+        message["To"] = "orders@bridge.example.com"
+        message["Subject"] = subject
+        message["Message-Id"] = make_msgid(domain="ferramentaponte.example.it")
+        message.set_content("Vi chiediamo un'offerta per 200 viti M8.")
+        message.add_attachment(
+            b"%PDF-1.4 richiesta", maintype="application", subtype="pdf", filename="richiesta.pdf"
+        )
+        return message.as_string()
+
+    def _entries_of(self, record):
+        return self.env["bo.mail.register"].search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id)]
+        )
+
+    def test_request_by_email_gets_a_protocol_number_and_links_both_ways(self):
+        request_id = self.env["mail.thread"].message_process(
+            "bo.order.request", self._email("Richiesta offerta viti")
+        )
+        request = self.env["bo.order.request"].browse(request_id)
+        self.assertEqual(request.partner_id, self.customer)
+        entry = self._entries_of(request)
+        self.assertEqual(len(entry), 1)
+        self.assertEqual(entry.state, "registered")
+        self.assertTrue(entry.name)
+        self.assertEqual(entry.direction, "incoming")
+        self.assertEqual(entry.subject, "Richiesta offerta viti")
+        self.assertEqual(entry.record_ref, request)
+        self.assertIn("richiesta.pdf", entry.attachment_ids.mapped("name"))
+        self.assertEqual(request.bo_mail_register_count, 1)
+        self.assertIn(
+            "richiesta.pdf",
+            self.env["ir.attachment"]
+            .search([("res_model", "=", request._name), ("res_id", "=", request.id)])
+            .mapped("name"),
+            "the request keeps its own copy of the attachment",
+        )
+        action = request.action_view_bo_mail_register()
+        self.assertEqual(self.env["bo.mail.register"].search(action["domain"]), entry)
+
+    def _registered_letter(self):
+        entry = self.env["bo.mail.register"].create(
+            {
+                "direction": "incoming",
+                "channel": "post",
+                "subject": "Ordine per lettera",
+                "partner_id": self.contact.id,
+                "summary": "200 viti M8, consegna entro fine mese.",
+            }
+        )
+        entry.action_register()
+        return entry
+
+    def test_clerk_turns_a_registered_letter_into_an_order_request(self):
+        entry = self._registered_letter().with_user(self.clerk)
+        action = entry.action_create_order_request()
+        request = self.env["bo.order.request"].browse(action["res_id"])
+        self.assertEqual(request.partner_id, self.customer)
+        self.assertEqual(request.contact_id, self.contact)
+        self.assertEqual(request.title, "Ordine per lettera")
+        self.assertEqual(request.channel, "other")
+        self.assertEqual(entry.record_ref, request)
+        self.assertEqual(request.bo_mail_register_count, 1)
+        with self.assertRaises(UserError):
+            entry.action_create_order_request()
+
+    def test_draft_or_outgoing_entry_cannot_become_a_request(self):
+        draft = self.env["bo.mail.register"].create(
+            {"direction": "incoming", "channel": "post", "subject": "Bozza"}
+        )
+        with self.assertRaises(UserError):
+            draft.action_create_order_request()
+
+    def test_sale_order_shows_its_correspondence(self):
+        order = self.env["sale.order"].create({"partner_id": self.customer.id})
+        self.assertEqual(order.bo_mail_register_count, 0)
+        entry = self._registered_letter()
+        entry.record_ref = order
+        order.invalidate_recordset(["bo_mail_register_count"])
+        self.assertEqual(order.bo_mail_register_count, 1)
