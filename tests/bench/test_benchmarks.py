@@ -49,7 +49,9 @@ def test_order_flow_benchmark_against_stock_odoo(odoo_server):
     without = f"bo_bench_stock_{uuid.uuid4().hex[:8]}"
     template = os.environ.get("BO_TEMPLATE_DB")
     if template:
-        odoo_server.odoo("db", "duplicate", template, without)
+        subprocess.run(
+            [odoo_server.python, "-m", "odoo", "db", "duplicate", template, without], check=True
+        )
     else:
         odoo_server.odoo(
             "-d", without, "-i", "sale_management,sale_stock,purchase_stock,account",
