@@ -56,7 +56,7 @@ def test_clerk_request_is_blocked_until_a_manager_overrides(
     assert order["partner_id"][0] == customer_id
     assert len(order["order_line"]) == 1
 
-    with pytest.raises(xmlrpc.client.Fault, match="VAT number|partita IVA"):
+    with pytest.raises(xmlrpc.client.Fault, match=r"VAT number|partita IVA"):
         clerk.call("sale.order", "action_confirm", [order_id])
     with pytest.raises(xmlrpc.client.Fault, match=r"bo\.order\.check\.override"):
         clerk.call("bo.order.check.override", "create", {"order_id": order_id, "reason": "Urgente"})
