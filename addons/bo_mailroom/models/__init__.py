@@ -2,6 +2,9 @@ from . import bo_mail_category
 from . import bo_mail_tag
 from . import bo_mail_register_hash
 from . import bo_mail_register
+from . import bo_mail_register_integrity
+from . import bo_mail_register_intake
+from . import bo_mail_register_pec
 from . import bo_mail_register_linked_mixin
 from . import bo_mail_routing_rule
 from . import bo_letter_template

@@ -98,7 +98,7 @@ class TestGateway(MailroomCommon):
         entry.with_user(self.manager).action_register()
         self.assertEqual(entry.state, "registered")
 
-    @mute_logger("odoo.addons.bo_mailroom.models.bo_mail_register")
+    @mute_logger("odoo.addons.bo_mailroom.models.bo_mail_register_intake")
     def test_failing_intake_keeps_the_message_in_error(self):
         with patch.object(BoMailRoutingRule, "_bo_match", side_effect=ValueError("rule exploded")):
             entry = self._process(self._email(subject="Ordine che fa fallire le regole"))
