@@ -21,6 +21,15 @@ class TestAccess(BoOrdersCommon):
     def _can(self, user, records, operation):
         return records.with_user(user).has_access(operation)
 
+    def _assert_access_matrix(self, records, expected):
+        """``expected`` maps each user to its (read, write, create, unlink) rights."""
+        for user, rights in expected.items():
+            for operation, allowed in zip(
+                ("read", "write", "create", "unlink"), rights, strict=True
+            ):
+                with self.subTest(user=user.login, operation=operation):
+                    self.assertEqual(self._can(user, records, operation), allowed)
+
     def test_request_access_matrix(self):
         expected = {
             # user: (read, write, create, unlink)
@@ -31,13 +40,10 @@ class TestAccess(BoOrdersCommon):
             self.portal_user: (False, False, False, False),
             self.other_clerk: (False, False, False, False),
         }
+        self._assert_access_matrix(self.request, expected)
         for user, rights in expected.items():
-            for operation, allowed in zip(
-                ("read", "write", "create", "unlink"), rights, strict=True
-            ):
-                with self.subTest(user=user.login, operation=operation):
-                    self.assertEqual(self._can(user, self.request, operation), allowed)
-                    self.assertEqual(self._can(user, self.request.line_ids, "read"), rights[0])
+            with self.subTest(user=user.login, lines="read"):
+                self.assertEqual(self._can(user, self.request.line_ids, "read"), rights[0])
 
     def test_clerk_records_a_request_but_cannot_delete_it(self):
         request = (
@@ -69,12 +75,7 @@ class TestAccess(BoOrdersCommon):
             self.portal_user: (False, False, False, False),
             self.other_clerk: (False, False, False, False),
         }
-        for user, rights in expected.items():
-            for operation, allowed in zip(
-                ("read", "write", "create", "unlink"), rights, strict=True
-            ):
-                with self.subTest(user=user.login, operation=operation):
-                    self.assertEqual(self._can(user, self.check, operation), allowed)
+        self._assert_access_matrix(self.check, expected)
 
     def test_salesman_outside_the_back_office_still_runs_the_checks(self):
         self._activate("discount", severity="block")
