@@ -1,7 +1,7 @@
 {
     "name": "Back Office Orders",
     "summary": "Order desk: order requests, checks before confirmation, commitments and deadlines",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Back Office/Orders",
     "author": "Back Office Suite",
     "website": "https://github.com/backoffice-suite/backoffice",
@@ -19,6 +19,7 @@
         "data/mail_alias_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/bo_order_check_data.xml",
+        "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "views/bo_order_check_views.xml",
         "views/bo_order_request_views.xml",
@@ -29,6 +30,7 @@
         "views/menus.xml",
     ],
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/bo_order_request_demo.xml",
     ],
     "installable": True,

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class BoMailRegisterLinkedMixin(models.AbstractModel):
@@ -19,12 +19,17 @@ class BoMailRegisterLinkedMixin(models.AbstractModel):
     def _bo_mail_register_domain(self):
         return [("res_model", "=", self._name), ("res_id", "in", self.ids)]
 
+    @api.depends_context("uid")
     def _compute_bo_mail_register_count(self):
-        counts = dict(
-            self.env["bo.mail.register"]._read_group(
-                self._bo_mail_register_domain(), ["res_id"], ["__count"]
+        # Computed for whoever reads the document (a salesperson, a portal
+        # customer): the entries they may read are counted, none for those
+        # outside the back office.
+        Register = self.env["bo.mail.register"]
+        counts = {}
+        if Register.has_access("read"):
+            counts = dict(
+                Register._read_group(self._bo_mail_register_domain(), ["res_id"], ["__count"])
             )
-        )
         for record in self:
             record.bo_mail_register_count = counts.get(record.id, 0)
 

@@ -5,3 +5,4 @@ from . import bo_order_request
 from . import bo_order_request_line
 from . import sale_order
 from . import stock_picking
+from . import payment_transaction

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import float_compare, format_amount
 
 CHECK_TYPES = [
@@ -21,10 +21,11 @@ CUSTOMER_CHECK_TYPES = ("credit_limit", "overdue")
 class BoOrderCheck(models.Model):
     """A check the back office runs on a sales order before it is confirmed.
 
-    Each check type is implemented by a method ``_check_<type>(order)`` that
-    returns the list of problems found (translated sentences); an addon adds a
-    type (e.g. the customer's agreement prices) with ``selection_add`` and its
-    method.
+    Each check type is implemented by a method ``_check_<type>(orders)`` that
+    returns ``{order: [problems found]}`` (translated sentences) for all the
+    orders at once, with a number of queries that does not grow with them; an
+    addon adds a type (e.g. the customer's agreement prices) with
+    ``selection_add`` and its method.
     """
 
     _name = "bo.order.check"
@@ -72,6 +73,30 @@ class BoOrderCheck(models.Model):
         "Grace days, price tolerance and maximum discount cannot be negative.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        checks = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return checks
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
+    @api.model
+    @tools.ormcache("company_ids")
+    def _active_check_ids(self, company_ids):
+        """Ids of the active checks of these companies, cached: confirming or
+        editing a quotation in a company without checks costs no query."""
+        # sudo: see _for_companies
+        return tuple(self.sudo().search([("company_id", "in", list(company_ids))]).ids)
+
     @api.model
     def _for_companies(self, companies, check_types=None, severity=None):
         """Active checks of the given companies.
@@ -79,24 +104,27 @@ class BoOrderCheck(models.Model):
         sudo: the checks are configuration that salespeople, stock users and
         customers signing online trigger without being allowed to read it.
         """
-        domain = [("company_id", "in", companies.ids)]
+        check_ids = self._active_check_ids(tuple(sorted(companies.ids)))
+        checks = self.sudo().browse(check_ids)
         if check_types:
-            domain.append(("check_type", "in", list(check_types)))
+            checks = checks.filtered(lambda c: c.check_type in check_types)
         if severity:
-            domain.append(("severity", "=", severity))
-        return self.sudo().search(domain)
+            checks = checks.filtered(lambda c: c.severity == severity)
+        return checks
 
     def _run(self, orders):
-        """Run these checks on ``orders``.
+        """Run these checks on ``orders``, each check once for all of them.
 
         :return: a dict mapping each order to a list of ``(check, message)``
         """
         results = {order: [] for order in orders}
         for check in self:
-            method = getattr(check, f"_check_{check.check_type}")
-            for order in orders:
-                if order.company_id == check.company_id:
-                    results[order] += [(check, message) for message in method(order)]
+            company_orders = orders.filtered(lambda o, c=check: o.company_id == c.company_id)
+            if not company_orders:
+                continue
+            found = getattr(check, f"_check_{check.check_type}")(company_orders)
+            for order, messages in found.items():
+                results[order] += [(check, message) for message in messages]
         return results
 
     # ------------------------------------------------------------------
@@ -104,69 +132,94 @@ class BoOrderCheck(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _product_lines(self, order):
-        return order.order_line.filtered(
+    def _product_lines(self, orders):
+        return orders.order_line.filtered(
             lambda line: line.product_id and not line.display_type and not line.is_downpayment
         )
 
-    def _check_credit_limit(self, order):
-        # sudo: receivables and credit limits are not readable by every user
-        # who confirms an order or validates its delivery.
-        partner = order.partner_id.commercial_partner_id.with_company(order.company_id).sudo()
-        limit = partner.credit_limit
-        if not limit:
-            return []
-        total = partner.credit + partner.credit_to_invoice
-        if order.state in ("draft", "sent"):
-            total += order.amount_total / (order.currency_rate or 1.0)
-        currency = order.company_id.currency_id
-        if float_compare(total, limit, precision_rounding=currency.rounding) <= 0:
-            return []
-        return [
-            self.env._(
-                "%(partner)s is over the credit limit of %(limit)s: %(total)s due, "
-                "including open orders.",
-                partner=partner.name,
-                limit=format_amount(self.env, limit, currency),
-                total=format_amount(self.env, total, currency),
-            )
-        ]
+    @api.model
+    def _by_order(self, pairs):
+        """Group ``(order, message)`` pairs into ``{order: [messages]}``."""
+        found = {}
+        for order, message in pairs:
+            found.setdefault(order, []).append(message)
+        return found
 
-    def _check_overdue(self, order):
-        partner = order.partner_id.commercial_partner_id
+    def _check_credit_limit(self, orders):
+        company = self.company_id
+        currency = company.currency_id
+        # sudo: receivables and credit limits are not readable by every user
+        # who confirms an order or validates its delivery. The partners are
+        # read together: their credit is computed in one query for all.
+        partners = orders.partner_id.commercial_partner_id.with_company(company).sudo()
+        partners.mapped("credit")
+        found = {}
+        for order in orders:
+            partner = partners.browse(order.partner_id.commercial_partner_id.id)
+            limit = partner.credit_limit
+            if not limit:
+                continue
+            total = partner.credit + partner.credit_to_invoice
+            if order.state in ("draft", "sent"):
+                total += order.amount_total / (order.currency_rate or 1.0)
+            if float_compare(total, limit, precision_rounding=currency.rounding) <= 0:
+                continue
+            found[order] = [
+                self.env._(
+                    "%(partner)s is over the credit limit of %(limit)s: %(total)s due, "
+                    "including open orders.",
+                    partner=partner.name,
+                    limit=format_amount(self.env, limit, currency),
+                    total=format_amount(self.env, total, currency),
+                )
+            ]
+        return found
+
+    def _check_overdue(self, orders):
+        partners = orders.partner_id.commercial_partner_id
         due_before = fields.Date.context_today(self) - timedelta(days=self.overdue_grace_days)
-        # sudo: see _check_credit_limit
-        [(overdue,)] = (
+        # sudo: see _check_credit_limit; one query for every customer
+        groups = (
             self.env["account.move.line"]
             .sudo()
             ._read_group(
                 [
-                    ("company_id", "=", order.company_id.id),
-                    ("partner_id.commercial_partner_id", "=", partner.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("partner_id.commercial_partner_id", "in", partners.ids),
                     ("account_type", "=", "asset_receivable"),
                     ("parent_state", "=", "posted"),
                     ("reconciled", "=", False),
                     ("date_maturity", "<", due_before),
                     ("amount_residual", ">", 0),
                 ],
-                aggregates=["amount_residual:sum"],
+                ["partner_id"],
+                ["amount_residual:sum"],
             )
         )
-        if not overdue:
-            return []
-        return [
-            self.env._(
-                "%(partner)s has overdue receivables of %(amount)s.",
-                partner=partner.name,
-                amount=format_amount(self.env, overdue, order.company_id.currency_id),
-            )
-        ]
+        overdue = {}
+        for partner, amount in groups:
+            commercial = partner.commercial_partner_id
+            overdue[commercial] = overdue.get(commercial, 0.0) + amount
+        currency = self.company_id.currency_id
+        found = {}
+        for order in orders:
+            partner = order.partner_id.commercial_partner_id
+            if currency.is_zero(overdue.get(partner, 0.0)):
+                continue
+            found[order] = [
+                self.env._(
+                    "%(partner)s has overdue receivables of %(amount)s.",
+                    partner=partner.name,
+                    amount=format_amount(self.env, overdue[partner], currency),
+                )
+            ]
+        return found
 
-    def _check_stock(self, order):
-        messages = []
-        for line in self._product_lines(order):
-            # sale_stock computes, for quotations, what will be available at the
-            # line's scheduled date, net of the lines above it.
+    def _check_stock(self, orders):
+        pairs = []
+        # sale_stock computes, for quotations, what will be available at each
+        # line's scheduled date, net of the lines above it (for all lines at once).
+        for line in self._product_lines(orders):
             if not line.display_qty_widget or line.is_mto:
                 continue
             precision = line.product_uom_id.rounding
@@ -178,93 +231,140 @@ class BoOrderCheck(models.Model):
                 )
                 < 0
             ):
-                messages.append(
-                    self.env._(
-                        "%(product)s: %(qty)s %(uom)s ordered, only %(available)s "
-                        "available by %(date)s.",
-                        product=line.product_id.display_name,
-                        qty=line.product_uom_qty,
-                        uom=line.product_uom_id.name,
-                        available=max(line.virtual_available_at_date, 0.0),
-                        date=fields.Date.to_date(line.scheduled_date),
+                pairs.append(
+                    (
+                        line.order_id,
+                        self.env._(
+                            "%(product)s: %(qty)s %(uom)s ordered, only %(available)s "
+                            "available by %(date)s.",
+                            product=line.product_id.display_name,
+                            qty=line.product_uom_qty,
+                            uom=line.product_uom_id.name,
+                            available=max(line.virtual_available_at_date, 0.0),
+                            date=fields.Date.to_date(line.scheduled_date),
+                        ),
                     )
                 )
-        return messages
+        return self._by_order(pairs)
 
-    def _check_master_data(self, order):
-        customer = order.partner_id.commercial_partner_id
-        shipping = order.partner_shipping_id
-        missing = []
-        if customer.is_company and not customer.vat:
-            missing.append(self.env._("VAT number"))
-        if not (shipping.street and shipping.city and shipping.country_id):
-            missing.append(self.env._("delivery address"))
-        if not order.payment_term_id:
-            missing.append(self.env._("payment terms"))
-        foreign = shipping.country_id and shipping.country_id != order.company_id.country_id
-        if foreign and not order.incoterm:
-            missing.append(self.env._("incoterm (foreign customer)"))
-        if not missing:
-            return []
-        return [
-            self.env._(
-                "%(partner)s: missing %(missing)s.",
-                partner=customer.name,
-                missing=", ".join(missing),
-            )
-        ]
+    def _check_master_data(self, orders):
+        found = {}
+        for order in orders:
+            customer = order.partner_id.commercial_partner_id
+            shipping = order.partner_shipping_id
+            missing = []
+            if customer.is_company and not customer.vat:
+                missing.append(self.env._("VAT number"))
+            if not (shipping.street and shipping.city and shipping.country_id):
+                missing.append(self.env._("delivery address"))
+            if not order.payment_term_id:
+                missing.append(self.env._("payment terms"))
+            foreign = shipping.country_id and shipping.country_id != order.company_id.country_id
+            if foreign and not order.incoterm:
+                missing.append(self.env._("incoterm (foreign customer)"))
+            if missing:
+                found[order] = [
+                    self.env._(
+                        "%(partner)s: missing %(missing)s.",
+                        partner=customer.name,
+                        missing=", ".join(missing),
+                    )
+                ]
+        return found
 
     @api.model
     def _net_price(self, line):
         return line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
 
-    def _check_price(self, order):
-        messages = []
-        for line in self._product_lines(order):
-            floor = line._get_pricelist_price() * (1.0 - self.price_tolerance / 100.0)
+    @api.model
+    def _pricelist_prices(self, lines):
+        """The pricelist price of each line, as sale computes it line by line,
+        but with one rule lookup per pricelist, quantity, unit and date."""
+        groups = {}
+        for line in lines:
+            context = line._get_product_price_context()
+            kwargs = line._get_pricelist_kwargs()
+            key = (
+                line.order_id.pricelist_id,
+                kwargs["quantity"],
+                kwargs["uom"],
+                kwargs["date"],
+                kwargs["currency"],
+                repr(sorted(context.items())),
+            )
+            group = groups.setdefault(key, [context, self.env["sale.order.line"]])
+            group[1] |= line
+        prices = {}
+        for (pricelist, qty, uom, date, currency, _key), (context, group) in groups.items():
+            products = group.product_id.with_context(**context)
+            rules = pricelist._compute_price_rule(
+                products, qty, currency=currency, uom=uom, date=date
+            )
+            for line in group:
+                prices[line] = rules[line.product_id.id][0]
+        return prices
+
+    def _check_price(self, orders):
+        lines = self._product_lines(orders)
+        prices = self._pricelist_prices(lines)
+        pairs = []
+        for line in lines:
+            currency = line.order_id.currency_id
+            floor = prices[line] * (1.0 - self.price_tolerance / 100.0)
             net = self._net_price(line)
-            if float_compare(net, floor, precision_rounding=order.currency_id.rounding) < 0:
-                messages.append(
-                    self.env._(
-                        "%(product)s: net price %(price)s is below the pricelist price %(floor)s.",
-                        product=line.product_id.display_name,
-                        price=format_amount(self.env, net, order.currency_id),
-                        floor=format_amount(self.env, floor, order.currency_id),
+            if float_compare(net, floor, precision_rounding=currency.rounding) < 0:
+                pairs.append(
+                    (
+                        line.order_id,
+                        self.env._(
+                            "%(product)s: net price %(price)s is below the pricelist "
+                            "price %(floor)s.",
+                            product=line.product_id.display_name,
+                            price=format_amount(self.env, net, currency),
+                            floor=format_amount(self.env, floor, currency),
+                        ),
                     )
                 )
-        return messages
+        return self._by_order(pairs)
 
-    def _check_margin(self, order):
-        messages = []
-        date = order.date_order or fields.Date.context_today(self)
-        for line in self._product_lines(order):
-            product = line.product_id.with_company(order.company_id)
+    def _check_margin(self, orders):
+        pairs = []
+        company = self.company_id
+        for line in self._product_lines(orders):
+            order = line.order_id
+            date = order.date_order or fields.Date.context_today(self)
+            product = line.product_id.with_company(company)
             cost = product.uom_id._compute_price(product.standard_price, line.product_uom_id)
-            cost = order.company_id.currency_id._convert(
-                cost, order.currency_id, order.company_id, date
-            )
+            cost = company.currency_id._convert(cost, order.currency_id, company, date)
             net = self._net_price(line)
             margin = (net - cost) / net * 100.0 if net else (0.0 if not cost else -100.0)
             if float_compare(margin, self.min_margin, precision_digits=2) < 0:
-                messages.append(
-                    self.env._(
-                        "%(product)s: margin %(margin).1f%% is under the minimum of "
-                        "%(minimum).1f%%.",
-                        product=line.product_id.display_name,
-                        margin=margin,
-                        minimum=self.min_margin,
+                pairs.append(
+                    (
+                        order,
+                        self.env._(
+                            "%(product)s: margin %(margin).1f%% is under the minimum of "
+                            "%(minimum).1f%%.",
+                            product=line.product_id.display_name,
+                            margin=margin,
+                            minimum=self.min_margin,
+                        ),
                     )
                 )
-        return messages
+        return self._by_order(pairs)
 
-    def _check_discount(self, order):
-        return [
-            self.env._(
-                "%(product)s: discount %(discount).1f%% is above the maximum of %(maximum).1f%%.",
-                product=line.product_id.display_name,
-                discount=line.discount,
-                maximum=self.max_discount,
+    def _check_discount(self, orders):
+        return self._by_order(
+            (
+                line.order_id,
+                self.env._(
+                    "%(product)s: discount %(discount).1f%% is above the maximum of "
+                    "%(maximum).1f%%.",
+                    product=line.product_id.display_name,
+                    discount=line.discount,
+                    maximum=self.max_discount,
+                ),
             )
-            for line in self._product_lines(order)
+            for line in self._product_lines(orders)
             if float_compare(line.discount, self.max_discount, precision_digits=2) > 0
-        ]
+        )

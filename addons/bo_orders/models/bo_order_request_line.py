@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 
 class BoOrderRequestLine(models.Model):
@@ -52,19 +53,31 @@ class BoOrderRequestLine(models.Model):
 
     @api.depends("product_id", "name")
     def _compute_proposed_product_id(self):
+        """Propose the one saleable product whose internal reference is the
+        description, or whose name contains it; all lines in one search."""
         Product = self.env["product.product"]
+        to_match = self.filtered(lambda line: not line.product_id and (line.name or "").strip())
+        terms = {line.name.strip() for line in to_match}
+        candidates = Product
+        if terms:
+            candidates = Product.search_fetch(
+                Domain("sale_ok", "=", True)
+                & Domain.OR(
+                    Domain("default_code", "=ilike", term) | Domain("name", "ilike", term)
+                    for term in terms
+                ),
+                ["name", "default_code", "company_id"],
+            )
         for line in self:
             proposed = Product
-            if not line.product_id and line.name:
-                found = Product.search(
-                    [
-                        ("sale_ok", "=", True),
-                        "|",
-                        ("default_code", "=ilike", line.name.strip()),
-                        ("name", "ilike", line.name.strip()),
-                        ("company_id", "in", [False, line.company_id.id or self.env.company.id]),
-                    ],
-                    limit=2,
+            if line in to_match:
+                term = line.name.strip().lower()
+                company = line.company_id or self.env.company
+                found = candidates.filtered(
+                    lambda p, term=term, company=company: (
+                        ((p.default_code or "").lower() == term or term in (p.name or "").lower())
+                        and p.company_id in (company, Product.company_id)
+                    )
                 )
                 # Only an unambiguous match is proposed.
                 proposed = found if len(found) == 1 else Product

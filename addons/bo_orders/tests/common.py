@@ -18,18 +18,26 @@ class BoOrdersCommon(TransactionCase):
 
         # the order desk grants discounts line by line
         discount = "sale.group_discount_per_so_line"
-        cls.clerk = cls._user("bo_clerk", "Giulia Clerk", f"bo_base.group_bo_user,{discount}")
+        cls.clerk = cls._user(
+            "bo_clerk", "Giulia Clerk", f"bo_orders.group_bo_order_desk,{discount}"
+        )
         cls.manager = cls._user("bo_mgr", "Marco Manager", f"bo_base.group_bo_manager,{discount}")
         cls.salesman = cls._user(
             "bo_salesman", "Sam Salesman", f"sales_team.group_sale_salesman,{discount}"
         )
         cls.stock_user = cls._user("bo_stock", "Stella Stock", "stock.group_stock_user")
         cls.internal_user = cls._user("bo_internal", "Ivo Internal", "base.group_user")
+        cls.mailroom_clerk = cls._user(
+            "bo_mailroom_clerk", "Mara Mailroom", "bo_base.group_bo_user"
+        )
+        cls.invoicing_user = cls._user(
+            "bo_invoicing", "Ines Invoicing", "account.group_account_invoice"
+        )
         cls.portal_user = cls._user("bo_portal", "Paola Portal", "base.group_portal")
         cls.other_clerk = cls._user(
             "bo_other_clerk",
             "Olga Other",
-            "bo_base.group_bo_user",
+            "bo_orders.group_bo_order_desk",
             company_id=cls.other_company.id,
             company_ids=[Command.set(cls.other_company.ids)],
         )

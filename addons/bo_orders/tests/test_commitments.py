@@ -33,7 +33,7 @@ class TestCommitments(BoOrdersCommon):
 
     def test_stage_follows_the_order_through_delivery_and_invoicing(self):
         order = self._new_order(lines=[(self.screws, 10, 0.0)])
-        self.assertEqual(order.bo_stage, "to_check")
+        self.assertEqual(order.bo_stage, "ready", "no check is active: nothing blocks it")
         order.with_user(self.clerk).action_confirm()
         self.assertEqual(order.bo_stage, "to_ship")
         self._deliver(order, qty=4)
@@ -44,7 +44,7 @@ class TestCommitments(BoOrdersCommon):
         invoice = order._create_invoices()
         invoice.action_post()
         self.assertEqual(order.bo_stage, "done")
-        self.assertEqual(order.bo_check_state, "to_check")
+        self.assertFalse(order.bo_check_state, "checks are for quotations")
 
     def test_cancelled_order_leaves_the_worklist(self):
         order = self._new_order()

@@ -43,7 +43,7 @@ class TestOrderDeskFlow(BoOrdersCommon):
                 form.commitment_date = datetime(2026, 3, 12, 8, 0)
                 with form.order_line.edit(0) as line:
                     line.discount = 30
-                self.assertEqual(form.bo_check_level, "block")
+                self.assertEqual(form.bo_check_state, "blocked")
             with self.assertRaisesRegex(UserError, "Maximum discount"):
                 order.action_confirm()
 

@@ -28,7 +28,7 @@ class BoOrderCheckOverride(models.TransientModel):
         order = self.order_id
         if order.state not in ("draft", "sent", "sale"):
             raise UserError(self.env._("Only quotations and open orders can be released."))
-        order.write({"bo_override_user_id": self.env.uid, "bo_override_reason": reason})
+        order._bo_set_override(reason)
         order.message_post(
             body=Markup("%s<br/>%s%s")
             % (

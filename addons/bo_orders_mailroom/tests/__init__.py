@@ -1,1 +1,2 @@
 from . import test_bridge
+from . import test_stock_users
