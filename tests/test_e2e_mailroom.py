@@ -29,7 +29,21 @@ def _email(subject, sender="ordini@ferramentarossi.example.it"):
 def admin(odoo_server):
     client = odoo_server.login("admin", "admin")
     assert client, "admin cannot log in"
-    return client
+    # Mail that matches no rule waits unnumbered for triage: this customer's
+    # mail is registered as it arrives.
+    rule_id = client.call(
+        "bo.mail.routing.rule",
+        "create",
+        {
+            "name": f"e2e {uuid.uuid4().hex[:6]}",
+            "company_id": False,
+            "sequence": 1,
+            "sender_pattern": "ferramentarossi.example.it",
+            "register_at_once": True,
+        },
+    )
+    yield client
+    client.call("bo.mail.routing.rule", "unlink", [rule_id])
 
 
 def test_email_through_the_gateway_is_registered_and_readable_by_the_clerk(odoo_server, admin):

@@ -2,7 +2,7 @@
     "name": "Back Office Mailroom",
     "summary": "Correspondence register: protocol numbers, email and PEC intake, "
     "archive, reply deadlines",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Back Office/Mailroom",
     "author": "Back Office Suite",
     "website": "https://github.com/backoffice-suite/backoffice",
@@ -23,6 +23,7 @@
         "views/bo_mail_register_views.xml",
         "views/bo_mail_category_views.xml",
         "views/bo_mail_routing_rule_views.xml",
+        "views/fetchmail_server_views.xml",
         "views/bo_letter_template_views.xml",
         "views/bo_mail_register_day_views.xml",
         "views/res_partner_views.xml",
@@ -43,6 +44,7 @@
             "bo_mailroom/static/tests/tours/**/*",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": True,
 }

@@ -9,8 +9,12 @@ from . import bo_mail_register_linked_mixin
 from . import bo_mail_routing_rule
 from . import bo_letter_template
 from . import bo_mail_register_day
+from . import bo_mail_register_day_report
 from . import ir_attachment
 from . import mail_thread
+from . import fetchmail_server
 from . import res_company
 from . import res_partner
+from . import mail_message
+from . import mail_tracking_value
 from . import res_config_settings

@@ -1,9 +1,10 @@
 from datetime import timedelta
 
+import pytz
 from dateutil.relativedelta import relativedelta
 from psycopg2.errors import UniqueViolation
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -36,6 +37,21 @@ DELIVERY_STATES = [
     ("delivered", "Delivered"),
     ("failed", "Not Delivered"),
 ]
+# Written only by the register's own actions, through _bo_write_privileged().
+ACTION_FIELDS = {
+    "name",
+    "protocol_year",
+    "protocol_seq",
+    "registration_date",
+    "state",
+    "cancel_uid",
+    "cancel_date",
+    "cancel_reason",
+    "error_reason",
+    "email_message_id",
+    "delivery_state",
+    "partner_address",
+}
 # Once an entry has a protocol number these fields are evidence.
 PROTECTED_FIELDS = {
     "name",
@@ -45,16 +61,37 @@ PROTECTED_FIELDS = {
     "direction",
     "partner_id",
     "partner_name",
+    "partner_address",
     "email_from",
     "subject",
+    "summary",
     "attachment_ids",
     "hash_ids",
     "company_id",
     "document_date",
     "document_ref",
     "channel",
+    "reply_to_id",
+    "corrected_entry_id",
+    "letter_template_id",
+    "email_message_id",
+    "delivery_state",
 }
-CANCEL_FIELDS = {"cancel_uid", "cancel_date", "cancel_reason"}
+# The actions that move an entry, and the states each one starts from.
+TRANSITIONS = {
+    "register": ("draft", "error"),
+    "keep_in_error": ("draft",),
+    "assign": ("registered",),
+    "answer": ("registered", "assigned"),
+    "close": ("registered", "assigned", "answered"),
+    "reopen": ("answered", "closed"),
+    "cancel": ("registered", "assigned", "answered", "closed"),
+    "correct": ("registered", "assigned", "answered", "closed"),
+}
+# Marks the register's own writes in the context. A Python object, not a value:
+# the context of an RPC call is JSON and cannot hold it, so no client can
+# pass it.
+_PRIVILEGED = object()
 STATE_SUBTYPES = {
     "assigned": "bo_mailroom.mt_bo_mail_register_assigned",
     "answered": "bo_mailroom.mt_bo_mail_register_answered",
@@ -118,7 +155,14 @@ class BoMailRegister(models.Model):
     )
     partner_name = fields.Char(
         string="Correspondent (Free Text)",
-        help="Name of the sender or recipient when it is not a contact.",
+        help="Name of the sender or recipient when it is not a contact; from the "
+        "registration on, the name of the contact as it was registered.",
+    )
+    partner_address = fields.Text(
+        string="Correspondent Address",
+        readonly=True,
+        copy=False,
+        help="Address of the contact as it was when the entry was registered.",
     )
     email_from = fields.Char(string="Email Address")
     correspondent = fields.Char(string="Correspondent Name", compute="_compute_correspondent")
@@ -173,6 +217,7 @@ class BoMailRegister(models.Model):
         string="In Reply To",
         index=True,
         check_company=True,
+        ondelete="restrict",
         help="The entry this correspondence answers.",
     )
     reply_ids = fields.One2many("bo.mail.register", "reply_to_id", string="Replies")
@@ -183,11 +228,14 @@ class BoMailRegister(models.Model):
         index=True,
         copy=False,
         check_company=True,
+        ondelete="restrict",
         help="A registered entry cannot be changed: a correction is a new entry "
         "that points to the one it corrects.",
     )
     correction_ids = fields.One2many("bo.mail.register", "corrected_entry_id", string="Corrections")
-    cancel_uid = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False)
+    cancel_uid = fields.Many2one(
+        "res.users", string="Cancelled By", readonly=True, copy=False, ondelete="restrict"
+    )
     cancel_date = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
     cancel_reason = fields.Text(string="Cancellation Reason", readonly=True, copy=False)
     error_reason = fields.Text(readonly=True, copy=False)
@@ -218,6 +266,10 @@ class BoMailRegister(models.Model):
         "(company_id, protocol_year, protocol_seq)",
         "This protocol number is already used.",
     )
+    _unique_name = models.UniqueIndex(
+        "(company_id, name)",
+        "This protocol number is already used.",
+    )
     _check_protocol_seq = models.Constraint(
         "CHECK(protocol_seq IS NULL OR protocol_seq > 0)",
         "A protocol number is positive.",
@@ -233,11 +285,18 @@ class BoMailRegister(models.Model):
             number = entry.name or self.env._("Draft")
             entry.display_name = f"{number} - {entry.subject}" if entry.subject else number
 
-    @api.depends("partner_id", "partner_name", "email_from")
+    @api.depends("name", "partner_id", "partner_name", "email_from")
     def _compute_correspondent(self):
+        # A registered entry shows the correspondent as registered: merging or
+        # renaming the contact later must not change what the register says.
         for entry in self:
+            snapshot = entry.partner_name if entry.name else False
             entry.correspondent = (
-                entry.partner_id.display_name or entry.partner_name or entry.email_from or ""
+                snapshot
+                or entry.partner_id.display_name
+                or entry.partner_name
+                or entry.email_from
+                or ""
             )
 
     @api.model
@@ -287,18 +346,101 @@ class BoMailRegister(models.Model):
     # CRUD and evidence protection
     # ------------------------------------------------------------------
 
+    def _bo_is_privileged(self):
+        return self.env.context.get("bo_mailroom_privileged") is _PRIVILEGED
+
+    def _bo_write_privileged(self, vals):
+        """Write fields that only the register's actions may set.
+
+        The internal path of the register (numbering, transitions, the mail
+        intake and PEC receipts): callers check what they write themselves.
+        """
+        return self.with_context(bo_mailroom_privileged=_PRIVILEGED).write(vals)
+
+    @api.model
+    def _bo_create_received(self, vals_list):
+        """Create draft entries from a received message, with its Message-ID.
+
+        For the mail intake only: ``email_message_id`` is evidence that no
+        user may type, it tells which entry PEC receipts belong to. Every
+        other field that only the register's actions set is refused as in
+        ``create``.
+        """
+        entries = self.with_context(bo_mailroom_privileged=_PRIVILEGED).create(vals_list)
+        return entries.with_env(self.env)
+
+    @api.model
+    def _bo_frozen_ids(self, ids):
+        """The ids, among ``ids``, of entries that are no longer drafts.
+
+        Their files and their history are evidence, as they were at
+        registration (or as received, for a message kept in error).
+        """
+        # sudo: the evidence checks must see every entry, whoever asks
+        entries = self.sudo().search([("id", "in", list(ids)), ("state", "!=", "draft")])
+        return set(entries.ids)
+
+    def _bo_action_fields_error(self, fnames):
+        fields_desc = ", ".join(
+            self._fields[fname].get_description(self.env)["string"] for fname in sorted(fnames)
+        )
+        return UserError(
+            self.env._(
+                "%(fields)s are set by the register itself (register, assign, answer, "
+                "close, reopen, cancel, correct), not by hand.",
+                fields=fields_desc,
+            )
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
+        # Every entry starts as a draft without a number, for create, copy and
+        # import alike; only the intake gives it the Message-ID it received.
+        allowed = {"email_message_id"} if self._bo_is_privileged() else set()
         for vals in vals_list:
-            if vals.get("name") or vals.get("protocol_seq"):
-                raise UserError(
-                    self.env._("The protocol number is assigned at registration, not before.")
-                )
+            forged = {
+                fname
+                for fname in ACTION_FIELDS.intersection(vals) - allowed
+                if vals[fname] and not (fname == "state" and vals[fname] == "draft")
+            }
+            if forged:
+                raise self._bo_action_fields_error(forged)
         entries = super().create(vals_list)
+        # Context defaults (default_state...) are filled in by the ORM after
+        # the check above.
+        for entry in entries:
+            forged = {fname for fname in ACTION_FIELDS - allowed - {"state"} if entry[fname]}
+            if entry.state != "draft":
+                forged.add("state")
+            if forged:
+                raise self._bo_action_fields_error(forged)
         entries._bind_attachments()
         return entries
 
     def write(self, vals):
+        if not self._bo_is_privileged():
+            self._bo_check_write(vals)
+        if vals.get("user_id") and "state" not in vals:
+            # Giving an assignee to a registered entry assigns it (first: the
+            # user may be handing it over to a colleague, then they can no
+            # longer write it).
+            to_assign = self.filtered(lambda e: e.state in TRANSITIONS["assign"])
+            if to_assign:
+                to_assign._bo_transition("assign", {"state": "assigned"})
+        res = super().write(vals)
+        if "attachment_ids" in vals:
+            self._bind_attachments()
+        return res
+
+    def _bo_check_write(self, vals):
+        """Refuse what only the register's actions may write, and changes of evidence."""
+        if vals.get("state") == "cancelled" and not self.env.user.has_group(
+            "bo_base.group_bo_manager"
+        ):
+            raise AccessError(self.env._("Only a Back Office manager can cancel a registration."))
+        forged = ACTION_FIELDS.intersection(vals)
+        if forged:
+            raise self._bo_action_fields_error(forged)
         registered = self.filtered("name")
         protected = PROTECTED_FIELDS.intersection(vals)
         if protected and registered:
@@ -315,28 +457,6 @@ class BoMailRegister(models.Model):
                     entries=", ".join(registered.mapped("name")),
                 )
             )
-        if registered and vals.get("state") in ("draft", "error"):
-            raise UserError(self.env._("A registered entry cannot go back to draft."))
-        if vals.get("state") == "cancelled":
-            if not self.env.user.has_group("bo_base.group_bo_manager"):
-                raise AccessError(
-                    self.env._("Only a Back Office manager can cancel a registration.")
-                )
-            if not vals.get("cancel_reason"):
-                raise UserError(self.env._("Give the reason of the cancellation."))
-        if CANCEL_FIELDS.intersection(vals) and self.filtered(lambda e: e.state == "cancelled"):
-            raise UserError(
-                self.env._("Who cancelled a registration, when and why stays as it is.")
-            )
-        if vals.get("user_id"):
-            # Giving an assignee to a registered entry assigns it.
-            to_assign = self.filtered(lambda e: e.state == "registered")
-            if to_assign and "state" not in vals:
-                super(BoMailRegister, to_assign).write({"state": "assigned"})
-        res = super().write(vals)
-        if "attachment_ids" in vals:
-            self._bind_attachments()
-        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_registered(self):
@@ -349,16 +469,67 @@ class BoMailRegister(models.Model):
                     ", ".join(registered.mapped("name")),
                 )
             )
+        kept = self.filtered(lambda e: e.state == "error")
+        if kept:
+            raise UserError(
+                self.env._(
+                    "Messages kept in error are the only copy of what was received and "
+                    "can never be deleted: %s. A manager registers them.",
+                    ", ".join(kept.mapped("subject")),
+                )
+            )
+        received = self.filtered("email_message_id")
+        if received and not self.env.user.has_group("bo_base.group_bo_manager"):
+            raise AccessError(
+                self.env._(
+                    "Mail waiting for triage is what was received: only a Back Office "
+                    "manager can discard it (%s). Register it instead.",
+                    ", ".join(received.mapped("subject")),
+                )
+            )
 
     def _bind_attachments(self):
-        """Attach uploaded files to the entry so that they share its access rights."""
+        """Make every file linked to the entry a file of the entry.
+
+        Files just uploaded by the user are attached to the entry, so that they
+        share its access rights. A file of another record (another entry, a
+        document) is copied instead: registering the entry freezes its files,
+        and must not freeze another record's file nor move it away.
+        """
         for entry in self:
-            unbound = entry.attachment_ids.filtered(
-                lambda a: not a.res_id or a.res_model == "mail.compose.message"
+            # sudo: to tell whose the linked files are; the copy below is made
+            # with the user's own rights, so an unreadable file is refused
+            linked = entry.sudo().attachment_ids
+            own = linked.filtered(lambda a, e=entry: a.res_model == e._name and a.res_id == e.id)
+            uploaded = (linked - own).filtered(
+                lambda a: (
+                    (not a.res_id or a.res_model == "mail.compose.message")
+                    and not a.res_field
+                    and (a.create_uid.id == self.env.uid or self.env.su)
+                )
             )
-            if unbound:
+            if uploaded:
                 # sudo: files just uploaded by the user, linked to a record they can write
-                unbound.sudo().write({"res_model": entry._name, "res_id": entry.id})
+                uploaded.write({"res_model": entry._name, "res_id": entry.id})
+            foreign = (linked - own - uploaded).with_env(self.env)
+            if not foreign:
+                continue
+            copies = self.env["ir.attachment"]
+            for attachment in foreign:
+                copies |= attachment.copy(
+                    {
+                        "res_model": entry._name,
+                        "res_id": entry.id,
+                        "res_field": False,
+                        "public": False,
+                    }
+                )
+            entry._bo_write_privileged(
+                {
+                    "attachment_ids": [Command.unlink(a.id) for a in foreign]
+                    + [Command.link(c.id) for c in copies]
+                }
+            )
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
@@ -379,6 +550,19 @@ class BoMailRegister(models.Model):
             return self.env.ref("bo_mailroom.mt_bo_mail_register_delivery_failed")
         return super()._track_subtype(init_values)
 
+    def _message_update_content(self, message, /, *args, **kwargs):
+        """The chatter's edit and delete path: the history of a registered entry stays."""
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(
+                self.env._(
+                    "The history of %s is evidence: its messages cannot be edited or "
+                    "deleted. Post a new message instead.",
+                    self.display_name,
+                )
+            )
+        return super()._message_update_content(message, *args, **kwargs)
+
     def _creation_subtype(self):
         if self.env.context.get("bo_mailroom_pec_receipt"):
             return self.env.ref("bo_mailroom.mt_bo_mail_register_pec_receipt")
@@ -390,9 +574,8 @@ class BoMailRegister(models.Model):
 
     def action_register(self):
         """Give the entries their protocol number and fingerprint their files."""
+        self._bo_check_transition("register")
         for entry in self:
-            if entry.state not in ("draft", "error"):
-                raise UserError(self.env._("%s is already registered.", entry.display_name))
             if entry.state == "error" and not self.env.user.has_group("bo_base.group_bo_manager"):
                 raise AccessError(
                     self.env._("Only a Back Office manager can register a message kept in error.")
@@ -404,29 +587,59 @@ class BoMailRegister(models.Model):
                         entry.subject,
                     )
                 )
+            # Only an entry the user may read can be answered by their reply.
+            entry.reply_to_id.check_access("read")
         for entry in self.sorted("id"):
             entry._assign_protocol_number()
             if entry.letter_template_id and entry.direction == "outgoing":
                 entry._bo_attach_letter()
             entry._store_fingerprints()
-            state = "assigned" if entry.user_id else "registered"
-            entry.write({"state": state, "error_reason": False})
+            entry._bo_write_privileged(
+                {
+                    "state": "assigned" if entry.user_id else "registered",
+                    "error_reason": False,
+                    **entry._bo_correspondent_snapshot(),
+                }
+            )
             # Posted explicitly: tracking ignores changes made in the transaction
             # that created the record, which is how the gateway registers.
             entry.message_post(
                 body=self.env._("Registered with protocol number %s.", entry.name),
                 subtype_xmlid="bo_mailroom.mt_bo_mail_register_registered",
             )
+            original = entry.reply_to_id
             if (
                 entry.direction == "outgoing"
-                and entry.reply_to_id.direction == "incoming"
-                and entry.reply_to_id.state in ("registered", "assigned")
+                and original.direction == "incoming"
+                and original.state in TRANSITIONS["answer"]
             ):
-                entry.reply_to_id.state = "answered"
+                # sudo: registering the reply answers the letter whoever it is
+                # assigned to; the clerk who replies to a colleague's letter may
+                # read it (checked above) but not edit it
+                original.sudo()._bo_transition("answer", {"state": "answered"})
         return True
+
+    def _bo_correspondent_snapshot(self):
+        """The correspondent's name and address as they are at registration."""
+        self.ensure_one()
+        partner = self.partner_id.sudo()
+        if not partner:
+            return {"partner_address": False}
+        return {
+            "partner_name": partner.display_name,
+            "partner_address": partner._display_address(without_company=False).strip() or False,
+        }
+
+    def _bo_keep_in_error(self, reason):
+        """Keep draft entries in error, with the reason: the intake's only way to do it."""
+        self._bo_transition("keep_in_error", {"state": "error", "error_reason": reason})
 
     def _assign_protocol_number(self):
         """Take the next free number of the entry's company and year.
+
+        The year is the one of the company's time zone, the one the daily
+        register uses, whoever registers (the gateway in UTC, a clerk, an RPC
+        client with its own ``tz`` in the context).
 
         The unique index on (company, year, number) is the arbiter: a number
         is tried in a savepoint and, when another transaction got it first,
@@ -438,7 +651,8 @@ class BoMailRegister(models.Model):
         """
         self.ensure_one()
         now = fields.Datetime.now()
-        year = fields.Datetime.context_timestamp(self, now).year
+        company_tz = pytz.timezone(self.company_id._bo_mailroom_tz())
+        year = pytz.utc.localize(now).astimezone(company_tz).year
         self.flush_recordset()
         cr = self.env.cr
         cr.execute(
@@ -480,31 +694,47 @@ class BoMailRegister(models.Model):
     # Workflow
     # ------------------------------------------------------------------
 
-    def _check_state(self, allowed, action):
+    def _bo_transition_labels(self):
+        return {
+            "register": self.env._("registered"),
+            "keep_in_error": self.env._("kept in error"),
+            "assign": self.env._("assigned"),
+            "answer": self.env._("marked as answered"),
+            "close": self.env._("closed"),
+            "reopen": self.env._("reopened"),
+            "cancel": self.env._("cancelled"),
+            "correct": self.env._("corrected"),
+        }
+
+    def _bo_check_transition(self, action):
+        """Refuse ``action`` on entries whose state it does not start from."""
         for entry in self:
-            if entry.state not in allowed:
+            if entry.state not in TRANSITIONS[action]:
                 raise UserError(
                     self.env._(
                         "%(entry)s cannot be %(action)s in its current state.",
                         entry=entry.display_name,
-                        action=action,
+                        action=self._bo_transition_labels()[action],
                     )
                 )
 
+    def _bo_transition(self, action, vals):
+        """Move the entries through ``action`` of the transition table."""
+        self._bo_check_transition(action)
+        return self._bo_write_privileged(vals)
+
     def action_mark_answered(self):
-        self._check_state(("registered", "assigned"), self.env._("marked as answered"))
-        self.state = "answered"
+        self._bo_transition("answer", {"state": "answered"})
         return True
 
     def action_close(self):
-        self._check_state(("registered", "assigned", "answered"), self.env._("closed"))
-        self.state = "closed"
+        self._bo_transition("close", {"state": "closed"})
         return True
 
     def action_reopen(self):
-        self._check_state(("answered", "closed"), self.env._("reopened"))
+        self._bo_check_transition("reopen")
         for entry in self:
-            entry.state = "assigned" if entry.user_id else "registered"
+            entry._bo_transition("reopen", {"state": "assigned" if entry.user_id else "registered"})
         return True
 
     def _cancel(self, reason):
@@ -513,14 +743,14 @@ class BoMailRegister(models.Model):
             raise AccessError(self.env._("Only a Back Office manager can cancel a registration."))
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason of the cancellation."))
-        self._check_state(("registered", "assigned", "answered", "closed"), self.env._("cancelled"))
-        self.write(
+        self._bo_transition(
+            "cancel",
             {
                 "state": "cancelled",
                 "cancel_uid": self.env.user.id,
                 "cancel_date": fields.Datetime.now(),
                 "cancel_reason": reason.strip(),
-            }
+            },
         )
 
     def action_open_cancel_wizard(self):
@@ -539,6 +769,7 @@ class BoMailRegister(models.Model):
         self.ensure_one()
         if not self.name:
             raise UserError(self.env._("Only a registered entry needs a correction."))
+        self._bo_check_transition("correct")
         correction = self.copy({"corrected_entry_id": self.id, "subject": self.subject})
         correction.attachment_ids = [fields.Command.set(self.attachment_ids.ids)]
         return correction._get_formview_action()
@@ -612,7 +843,7 @@ class BoMailRegister(models.Model):
         )
         # The number is already given: link the letter past the evidence guard,
         # its fingerprint is taken right after.
-        super().write({"attachment_ids": [fields.Command.link(attachment.id)]})
+        self._bo_write_privileged({"attachment_ids": [Command.link(attachment.id)]})
         return attachment
 
     def _bo_send_by_email(self, body=None):
@@ -626,7 +857,9 @@ class BoMailRegister(models.Model):
             subtype_xmlid="mail.mt_comment",
             message_type="comment",
         )
-        self.write({"email_message_id": message.message_id, "delivery_state": "sent"})
+        self._bo_write_privileged(
+            {"email_message_id": message.message_id, "delivery_state": "sent"}
+        )
         return message
 
     def _bo_letter_body(self):

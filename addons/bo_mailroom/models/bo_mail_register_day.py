@@ -1,3 +1,4 @@
+import base64
 import hashlib
 import logging
 from datetime import datetime, time, timedelta
@@ -7,15 +8,25 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.sql_guard import ORM_METADATA_COLUMNS, ensure_immutable
+
 _logger = logging.getLogger(__name__)
+
+MANAGER_GROUP = "bo_base.group_bo_manager"
 
 
 class BoMailRegisterDay(models.Model):
     """The daily register: what the protocol recorded on one day, sealed.
 
-    Generated every night (also for a day without entries) and kept as a
-    file that cannot be deleted. Its SHA-256 covers the lines listed, so a
-    later copy can be compared with the original.
+    Generated every night (also for a day without entries) and never changed
+    nor deleted afterwards: the row is written whole by its ``create`` and a
+    PostgreSQL trigger refuses any later UPDATE or DELETE, even as superuser.
+
+    Each day is sealed twice, as files rendered once and kept: the *register*
+    that Back Office users read, where confidential entries show only their
+    number, and the *complete register*, for managers only (the group on the
+    field also guards its attachment). The SHA-256 of the lines and of each
+    file is stored, so any later copy can be compared with the original.
     """
 
     _name = "bo.mail.register.day"
@@ -33,26 +44,105 @@ class BoMailRegisterDay(models.Model):
     entry_count = fields.Integer(string="Registrations", readonly=True)
     cancel_count = fields.Integer(string="Cancellations", readonly=True)
     change_count = fields.Integer(string="Changes", readonly=True)
-    sha256 = fields.Char(string="SHA-256", readonly=True)
-    attachment_id = fields.Many2one("ir.attachment", string="File", readonly=True)
+    confidential_count = fields.Integer(
+        string="Confidential Entries",
+        readonly=True,
+        help="Entries of the day shown only by their number in the register; "
+        "the complete register lists them in full.",
+    )
+    sha256 = fields.Char(
+        string="SHA-256 of the Entries",
+        readonly=True,
+        help="Fingerprint of the complete list of the day's registrations, "
+        "cancellations and changes.",
+    )
+    register_file = fields.Binary(
+        string="Sealed Register",
+        attachment=True,
+        readonly=True,
+        help="The sealed register, confidential entries shown by their number only.",
+    )
+    register_file_name = fields.Char(readonly=True)
+    register_file_sha256 = fields.Char(string="SHA-256 of the Register", readonly=True)
+    complete_file = fields.Binary(
+        string="Complete Register",
+        attachment=True,
+        readonly=True,
+        groups=MANAGER_GROUP,
+        help="The sealed register with every entry in full, confidential ones included.",
+    )
+    complete_file_name = fields.Char(readonly=True)
+    complete_file_sha256 = fields.Char(string="SHA-256 of the Complete Register", readonly=True)
 
     _unique_day = models.UniqueIndex(
         "(company_id, date)", "The daily register of this day already exists."
     )
 
+    def init(self):
+        res = super().init()
+        # Nothing is set after the insert. Only the ORM's metadata columns are
+        # named: without any column the trigger's TG_ARGV is NULL and it would
+        # let every UPDATE through (see tools/sql_guard.py).
+        ensure_immutable(self.env.cr, self._table, mutable_columns=ORM_METADATA_COLUMNS)
+        return res
+
+    # ------------------------------------------------------------------
+    # Immutability (the trigger is the last line; these give a clear message)
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        if self:
+            raise UserError(self.env._("A sealed daily register cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sealed(self):
+        raise UserError(self.env._("A sealed daily register cannot be deleted."))
+
+    # ------------------------------------------------------------------
+    # Lines
+    # ------------------------------------------------------------------
+
+    @api.model
     def _day_bounds(self, company, day):
         tz = pytz.timezone(company._bo_mailroom_tz())
         start = tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc)
         end = start + timedelta(days=1)
         return start.replace(tzinfo=None), end.replace(tzinfo=None)
 
-    def _report_lines(self):
-        """The day's registrations, cancellations and changes, in order."""
-        self.ensure_one()
-        start, end = self._day_bounds(self.company_id, self.date)
+    @api.model
+    def _confidential_entries(self, entries):
+        """Entries that are confidential, or have been at any time (their
+        confidentiality changed): both are masked in the users' register."""
+        # sudo: the tracking of every entry is read, whoever generates
+        tracked = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id.model", "=", "bo.mail.register"),
+                    ("mail_message_id.res_id", "in", entries.ids),
+                    ("field_id.model", "=", "bo.mail.register"),
+                    ("field_id.name", "=", "confidentiality"),
+                ]
+            )
+        )
+        tracked_ids = set(tracked.mail_message_id.mapped("res_id"))
+        return entries.filtered(
+            lambda e: e.confidentiality == "confidential" or e.id in tracked_ids
+        )
+
+    @api.model
+    def _report_lines(self, company, day):
+        """The day's registrations, cancellations and changes, in order.
+
+        Each line says whether it is about a confidential entry; the lines are
+        complete: :meth:`_masked_lines` gives the version for users.
+        """
+        start, end = self._day_bounds(company, day)
         # sudo: the register lists every entry, confidential ones included
         Register = self.env["bo.mail.register"].sudo().with_context(active_test=False)
-        company_domain = [("company_id", "=", self.company_id.id)]
+        company_domain = [("company_id", "=", company.id)]
         registered = Register.search(
             [*company_domain, ("registration_date", ">=", start), ("registration_date", "<", end)],
             order="protocol_seq",
@@ -74,20 +164,21 @@ class BoMailRegisterDay(models.Model):
             )
         )
         entries = Register.browse(trackings.mail_message_id.mapped("res_id"))
-        entries = entries.filtered(lambda e: e.name and e.company_id == self.company_id)
+        entries = entries.filtered(lambda e: e.name and e.company_id == company)
         changes = trackings.filtered(lambda t: t.mail_message_id.res_id in entries.ids)
+        confidential = self._confidential_entries(registered | cancelled | entries)
         by_id = {entry.id: entry for entry in entries}
+        directions = dict(Register._fields["direction"]._description_selection(self.env))
         return {
             "registrations": [
                 {
                     "number": entry.name,
                     "date": entry.registration_date,
-                    "direction": dict(entry._fields["direction"]._description_selection(self.env))[
-                        entry.direction
-                    ],
+                    "direction": directions[entry.direction],
                     "correspondent": entry.correspondent,
                     "subject": entry.subject,
                     "hashes": [(h.name, h.sha256) for h in entry.hash_ids],
+                    "confidential": entry in confidential,
                 }
                 for entry in registered
             ],
@@ -97,6 +188,7 @@ class BoMailRegisterDay(models.Model):
                     "date": entry.cancel_date,
                     "user": entry.cancel_uid.name,
                     "reason": entry.cancel_reason,
+                    "confidential": entry in confidential,
                 }
                 for entry in cancelled
             ],
@@ -108,14 +200,44 @@ class BoMailRegisterDay(models.Model):
                     "field": tracking.field_id.field_description,
                     "old": str(tracking._format_display_value("old")[0] or ""),
                     "new": str(tracking._format_display_value("new")[0] or ""),
+                    "confidential": by_id[tracking.mail_message_id.res_id] in confidential,
                 }
                 for tracking in changes
             ],
         }
 
     @api.model
+    def _masked_lines(self, lines):
+        """The lines Back Office users may read: a confidential entry keeps its
+        number, dates and fingerprints; what it is about, with whom, the names
+        of its files, the reason of its cancellation and the values changed
+        are replaced by "Confidential entry"."""
+        hidden = self.env._("Confidential entry")
+        return {
+            "registrations": [
+                {
+                    **reg,
+                    "correspondent": hidden,
+                    "subject": hidden,
+                    "hashes": [(hidden, digest) for _name, digest in reg["hashes"]],
+                }
+                if reg["confidential"]
+                else reg
+                for reg in lines["registrations"]
+            ],
+            "cancellations": [
+                {**line, "reason": hidden} if line["confidential"] else line
+                for line in lines["cancellations"]
+            ],
+            "changes": [
+                {**line, "old": hidden, "new": hidden} if line["confidential"] else line
+                for line in lines["changes"]
+            ],
+        }
+
+    @api.model
     def _lines_digest(self, lines):
-        """SHA-256 over a canonical text of the lines."""
+        """SHA-256 over a canonical text of the (complete) lines."""
         text = []
         for reg in lines["registrations"]:
             text.append(
@@ -128,66 +250,164 @@ class BoMailRegisterDay(models.Model):
         )
         return hashlib.sha256("\n".join(text).encode()).hexdigest()
 
-    @api.model
-    def _generate(self, company, day):
-        """Create and seal the daily register of ``company`` for ``day``."""
-        existing = self.search([("company_id", "=", company.id), ("date", "=", day)])
-        if existing:
-            return existing
-        register_day = self.create({"company_id": company.id, "date": day})
-        lines = register_day._report_lines()
-        numbers = [reg["number"] for reg in lines["registrations"]]
-        register_day.write(
-            {
-                "first_number": numbers[0] if numbers else False,
-                "last_number": numbers[-1] if numbers else False,
-                "entry_count": len(numbers),
-                "cancel_count": len(lines["cancellations"]),
-                "change_count": len(lines["changes"]),
-                "sha256": self._lines_digest(lines),
-            }
-        )
-        content, extension = register_day._render_file()
-        register_day.attachment_id = self.env["ir.attachment"].create(
-            {
-                "name": f"protocol-register-{company.id}-{day.isoformat()}.{extension}",
-                "raw": content,
-                "res_model": self._name,
-                "res_id": register_day.id,
-            }
-        )
-        return register_day
+    # ------------------------------------------------------------------
+    # Sealing
+    # ------------------------------------------------------------------
 
-    def _render_file(self):
+    @api.model
+    def _render_file(self, company, header, lines, complete):
+        """Render one version of the register; returns ``(content, extension)``.
+
+        Rendered from the given lines only, as superuser: the report refuses
+        any other caller (see ``report.bo_mailroom.report_bo_mail_register_day``).
+        """
         report = self.env.ref("bo_mailroom.action_report_bo_mail_register_day")
+        data = {"bo_register": {**header, "lines": lines, "complete": complete}}
+        # sudo: the report is rendered only here, from lines already computed
+        Report = self.env["ir.actions.report"].sudo().with_company(company)
         try:
-            content, report_type = self.env["ir.actions.report"]._render_qweb_pdf(report, self.ids)
+            content, report_type = Report._render_qweb_pdf(report, data=data)
         except UserError:
             # No PDF engine on this server: keep the same register as HTML.
             _logger.info("Daily register kept as HTML: PDF rendering is unavailable")
-            content, report_type = self.env["ir.actions.report"]._render_qweb_html(report, self.ids)
+            content, report_type = Report._render_qweb_html(report, None, data=data)
         return content, "pdf" if report_type == "pdf" else "html"
 
     @api.model
-    def _cron_generate_daily_register(self):
-        """Seal yesterday's register, and any earlier day missed, for each company."""
-        for company in self.env["res.company"].search([]):
-            tz = pytz.timezone(company._bo_mailroom_tz())
-            yesterday = datetime.now(tz).date() - timedelta(days=1)
-            last = self.search([("company_id", "=", company.id)], order="date desc", limit=1)
-            day = (
-                max(last.date + timedelta(days=1), yesterday - timedelta(days=30))
-                if last
+    def _prepare_day_vals(self, company, day):
+        """Every value of the sealed day: the row is complete at its insertion."""
+        lines = self._report_lines(company, day)
+        numbers = [reg["number"] for reg in lines["registrations"]]
+        confidential = {
+            line["number"]
+            for kind in ("registrations", "cancellations", "changes")
+            for line in lines[kind]
+            if line["confidential"]
+        }
+        header = {
+            "company_name": company.name,
+            "date": day,
+            "first_number": numbers[0] if numbers else False,
+            "last_number": numbers[-1] if numbers else False,
+            "entry_count": len(numbers),
+            "cancel_count": len(lines["cancellations"]),
+            "change_count": len(lines["changes"]),
+            "sha256": self._lines_digest(lines),
+        }
+        vals = {
+            **{key: value for key, value in header.items() if key != "company_name"},
+            "company_id": company.id,
+            "confidential_count": len(confidential),
+        }
+        for prefix, version, complete in (
+            ("register", self._masked_lines(lines), False),
+            ("complete", lines, True),
+        ):
+            content, extension = self._render_file(company, header, version, complete)
+            suffix = "-complete" if complete else ""
+            vals[f"{prefix}_file"] = base64.b64encode(content)
+            vals[f"{prefix}_file_name"] = (
+                f"protocol-register-{company.id}-{day.isoformat()}{suffix}.{extension}"
+            )
+            vals[f"{prefix}_file_sha256"] = hashlib.sha256(content).hexdigest()
+        return vals
+
+    @api.model
+    def _generate(self, company, day):
+        """Create and seal the daily register of ``company`` for ``day``."""
+        # sudo: sealing is the job of the nightly cron, not of a user; the
+        # register is unique per company and day, whoever asks for it
+        Day = self.sudo()
+        existing = Day.search([("company_id", "=", company.id), ("date", "=", day)])
+        if existing:
+            return existing.with_env(self.env)
+        return Day.create(self._prepare_day_vals(company, day)).with_env(self.env)
+
+    @api.model
+    def _days_to_seal(self, company):
+        """The days of ``company`` not sealed yet, up to yesterday (its time zone).
+
+        From the day after the last sealed one or, before the first seal, from
+        the day of the first registration: no day is ever skipped, however long
+        the job did not run. A company without any registration starts with
+        yesterday.
+        """
+        tz = pytz.timezone(company._bo_mailroom_tz())
+        yesterday = datetime.now(tz).date() - timedelta(days=1)
+        last = self.search([("company_id", "=", company.id)], order="date desc", limit=1)
+        if last:
+            start = last.date + timedelta(days=1)
+        else:
+            first = (
+                self.env["bo.mail.register"]
+                .with_context(active_test=False)
+                .search(
+                    [("company_id", "=", company.id), ("registration_date", "!=", False)],
+                    order="registration_date",
+                    limit=1,
+                )
+            )
+            start = (
+                pytz.utc.localize(first.registration_date).astimezone(tz).date()
+                if first
                 else yesterday
             )
-            while day <= yesterday:
-                self._generate(company, day)
-                day += timedelta(days=1)
+        return [start + timedelta(days=n) for n in range((yesterday - start).days + 1)]
+
+    @api.model
+    def _cron_generate_daily_register(self):
+        """Seal every day not sealed yet, up to yesterday, for each company.
+
+        Run by the scheduler, each sealed day is committed and the job stops
+        when its time is up: it is then triggered again and goes on from the
+        last sealed day.
+        """
+        # sudo: the job seals the register of every company
+        Day = self.sudo()
+        todo = [
+            (company, day)
+            for company in self.env["res.company"].sudo().search([])
+            for day in Day._days_to_seal(company)
+        ]
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        for done, (company, day) in enumerate(todo, start=1):
+            Day._generate(company, day)
+            if in_cron and not self.env["ir.cron"]._commit_progress(1, remaining=len(todo) - done):
+                break
+
+    # ------------------------------------------------------------------
+    # Reading the sealed files
+    # ------------------------------------------------------------------
+
+    def _sealed_file_url(self, field_name, download):
+        """The URL of a sealed file, once checked against its stored SHA-256."""
+        self.ensure_one()
+        self.check_access("read")
+        self._check_field_access(self._fields[field_name], "read")
+        content = base64.b64decode(self[field_name] or b"")
+        if hashlib.sha256(content).hexdigest() != self[f"{field_name}_sha256"]:
+            raise UserError(
+                self.env._(
+                    "The file of the daily register of %s no longer matches its "
+                    "fingerprint: it has been altered. Tell an administrator.",
+                    self.date,
+                )
+            )
+        url = (
+            f"/web/content/{self._name}/{self.id}/{field_name}/{self[f'{field_name}_name']}"
+            f"?download={'true' if download else 'false'}"
+        )
+        return {"type": "ir.actions.act_url", "url": url, "target": "self" if download else "new"}
 
     def action_download(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self.attachment_id.id}?download=true",
-            "target": "self",
-        }
+        return self._sealed_file_url("register_file", download=True)
+
+    def action_print(self):
+        """Open the sealed register itself, never a new rendering of the day."""
+        return self._sealed_file_url("register_file", download=False)
+
+    def action_download_complete(self):
+        return self._sealed_file_url("complete_file", download=True)
+
+    def action_print_complete(self):
+        return self._sealed_file_url("complete_file", download=False)

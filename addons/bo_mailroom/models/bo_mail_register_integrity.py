@@ -2,6 +2,8 @@ import hashlib
 
 from odoo import models
 
+from .bo_mail_register import _PRIVILEGED
+
 
 class BoMailRegister(models.Model):
     """Fingerprints of the registered files and their integrity check."""
@@ -11,7 +13,8 @@ class BoMailRegister(models.Model):
     def _store_fingerprints(self):
         self.ensure_one()
         # sudo: the fingerprints are written by the registration, never by hand
-        self.env["bo.mail.register.hash"].sudo().create(
+        Hash = self.env["bo.mail.register.hash"].with_context(bo_mailroom_privileged=_PRIVILEGED)
+        Hash.sudo().create(
             [
                 {
                     "register_id": self.id,

@@ -39,8 +39,16 @@ class BoMailRoutingRule(models.Model):
     reply_days = fields.Integer(
         string="Reply Within (Days)", help="Sets the reply deadline; 0 means no deadline."
     )
+    register_at_once = fields.Boolean(
+        default=True,
+        help="Give matching messages their protocol number as they arrive. Otherwise "
+        "they wait without a number in the triage list, as any message that matches "
+        "no rule does, until a clerk registers them.",
+    )
     send_acknowledgement = fields.Boolean(
-        help="Email the sender an acknowledgement with the protocol number, in their language.",
+        help="Email the sender an acknowledgement with the protocol number, in their "
+        "language: only for messages registered at once, and only to a known contact "
+        "or to the sender certified by a PEC provider.",
     )
 
     _check_reply_days = models.Constraint(

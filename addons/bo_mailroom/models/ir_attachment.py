@@ -1,22 +1,43 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
-PROTECTED_ATTACHMENT_FIELDS = {"datas", "raw", "db_datas", "store_fname", "res_model", "res_id"}
+# The content and the identity of a file: what it is, whose it is, who sees it.
+PROTECTED_ATTACHMENT_FIELDS = {"datas", "raw", "db_datas", "store_fname", "url"}
+# Refused only when the value changes: the ORM and the mail composer rewrite
+# them with the same value.
+KEPT_ATTACHMENT_FIELDS = {"name", "public", "res_field", "res_model", "res_id", "type"}
 
 
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
     def _bo_mailroom_evidence(self):
-        """Attachments that are part of the register's evidence."""
+        """Attachments that are part of the register's evidence.
+
+        Every file of an entry that is no longer a draft (registered, or kept
+        in error: its ``.eml`` is the only copy of the message), the files
+        fingerprinted at registration and the daily registers.
+        """
         if not self.ids:
             return self.browse()
-        # sudo: the check must see every fingerprint, whoever deletes the file
+        # sudo: the check must see every fingerprint and entry, whoever changes the file
         fingerprints = (
             self.env["bo.mail.register.hash"].sudo().search([("attachment_id", "in", self.ids)])
         )
-        daily = self.sudo().filtered(lambda a: a.res_model == "bo.mail.register.day")
-        return fingerprints.attachment_id | daily.with_env(self.env)
+        files = self.sudo()
+        on_entries = files.filtered(lambda a: a.res_model == "bo.mail.register" and a.res_id)
+        frozen = self.env["bo.mail.register"]._bo_frozen_ids(on_entries.mapped("res_id"))
+        evidence = (
+            fingerprints.attachment_id
+            | on_entries.filtered(lambda a: a.res_id in frozen)
+            | files.filtered(lambda a: a.res_model == "bo.mail.register.day")
+        )
+        return evidence.with_env(self.env)
+
+    def _bo_value_changes(self, fname, vals):
+        field = self._fields[fname]
+        new = field.convert_to_record(field.convert_to_cache(vals[fname], self), self)
+        return new != self[fname]
 
     @api.ondelete(at_uninstall=True)
     def _unlink_except_mailroom_evidence(self):
@@ -31,14 +52,14 @@ class IrAttachment(models.Model):
             )
 
     def write(self, vals):
-        if PROTECTED_ATTACHMENT_FIELDS.intersection(vals):
+        checked = (PROTECTED_ATTACHMENT_FIELDS | KEPT_ATTACHMENT_FIELDS).intersection(vals)
+        if checked:
             evidence = self._bo_mailroom_evidence()
             if evidence:
                 changed = evidence.sudo().filtered(
                     lambda a: any(
-                        (fname in ("res_model", "res_id") and a[fname] != vals[fname])
-                        or fname not in ("res_model", "res_id")
-                        for fname in PROTECTED_ATTACHMENT_FIELDS.intersection(vals)
+                        fname in PROTECTED_ATTACHMENT_FIELDS or a._bo_value_changes(fname, vals)
+                        for fname in checked
                     )
                 )
                 if changed:

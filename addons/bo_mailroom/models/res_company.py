@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import api, fields, models
 
 
@@ -40,5 +42,15 @@ class ResCompany(models.Model):
             )
 
     def _bo_mailroom_tz(self):
+        """The time zone of the company's register: it decides the protocol year
+        and the days of the daily register, whoever registers.
+
+        The company's own time zone, else the one of its country when the
+        country has only one, else UTC; never the user's or the caller's.
+        """
         self.ensure_one()
-        return self.partner_id.tz or self.env.user.tz or "UTC"
+        if self.partner_id.tz:
+            return self.partner_id.tz
+        code = self.country_id.code
+        country_zones = pytz.country_timezones.get(code, []) if code else []
+        return country_zones[0] if len(country_zones) == 1 else "UTC"

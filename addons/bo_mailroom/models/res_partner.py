@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class ResPartner(models.Model):
@@ -15,6 +16,25 @@ class ResPartner(models.Model):
         compute="_compute_bo_mail_register_count",
         groups="bo_base.group_bo_user",
     )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_registered_correspondent(self):
+        """A contact named by registered entries stays: archive it instead."""
+        # sudo: the check must see every entry, confidential or of another company
+        entries = (
+            self.env["bo.mail.register"]
+            .sudo()
+            .search([("partner_id", "in", self.ids), ("name", "!=", False)], limit=1)
+        )
+        if entries:
+            raise UserError(
+                self.env._(
+                    "%(partner)s is the correspondent of registered entries (%(entry)s): "
+                    "archive the contact instead of deleting it.",
+                    partner=entries.partner_id.display_name,
+                    entry=entries.name,
+                )
+            )
 
     def _compute_bo_mail_register_count(self):
         counts = dict(

@@ -6,3 +6,11 @@ from . import test_outgoing
 from . import test_daily_register
 from . import test_concurrency
 from . import test_chatter_tour
+from . import test_evidence
+from . import test_daily_register_security
+from . import test_daily_register_cron
+from . import test_outgoing_access
+from . import test_reports_safety
+from . import test_intake_robustness
+from . import test_intake_triage
+from . import test_translations

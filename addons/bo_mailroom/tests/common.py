@@ -154,3 +154,48 @@ class MailroomCommon(TransactionCase):
 
     def _files(self, entry):
         return sorted(entry.attachment_ids.mapped("name"))
+
+    # ------------------------------------------------------------------
+    # Intake helpers
+    # ------------------------------------------------------------------
+
+    @classmethod
+    def _register_at_once_rule(cls, **vals):
+        """A rule that registers every message at once, for any company."""
+        return cls.env["bo.mail.routing.rule"].create(
+            {
+                "name": "Everything",
+                "sequence": 1000,
+                "company_id": False,
+                "register_at_once": True,
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _mailbox(cls, **vals):
+        """An incoming mail server fetching for the register."""
+        return cls.env["fetchmail.server"].create(
+            {
+                "name": "Protocol mailbox",
+                "server_type": "imap",
+                "server": "imap.mailroom.example.com",
+                "port": 993,
+                "is_ssl": True,
+                "user": "protocollo",
+                "password": "secret",
+                "object_id": cls.env["ir.model"]._get("bo.mail.register").id,
+                **vals,
+            }
+        )
+
+    def _fetch(self, message, server):
+        """Process ``message`` as the fetching job of ``server`` does."""
+        raw = message if isinstance(message, bytes) else message.as_bytes()
+        thread_id = (
+            self.env["mail.thread"]
+            .sudo()
+            .with_context(default_fetchmail_server_id=server.id)
+            .message_process(server.object_id.model, raw)
+        )
+        return self.Register.browse(thread_id)

@@ -74,13 +74,13 @@ class TestAccess(MailroomCommon):
             self.confidential_other.with_user(self.clerk).read(["subject"])
 
     def test_user_works_entries_assigned_to_them_only(self):
-        self.mine.with_user(self.clerk).write({"summary": "Lavorata"})
+        self.mine.with_user(self.clerk).write({"deadline_date": "2030-01-31"})
         self.mine.with_user(self.clerk).action_mark_answered()
         self.assertEqual(self.mine.state, "answered")
         self.normal.with_user(self.clerk).write({"user_id": self.clerk.id})
         self.assertEqual(self.normal.state, "assigned")
         with self.assertRaises(AccessError):
-            self.others.with_user(self.clerk).write({"summary": "Non mia"})
+            self.others.with_user(self.clerk).write({"deadline_date": "2030-01-31"})
 
     def test_user_registers_new_entries(self):
         entry = self.Register.with_user(self.clerk).create(
@@ -92,7 +92,7 @@ class TestAccess(MailroomCommon):
     def test_manager_sees_and_works_everything_of_their_companies(self):
         visible = self._visible(self.manager)
         self.assertEqual(visible, self.all_entries)
-        self.confidential_other.with_user(self.manager).write({"summary": "Visto"})
+        self.confidential_other.with_user(self.manager).write({"deadline_date": "2030-01-31"})
 
     def test_other_company_user_sees_only_their_company(self):
         visible = self._visible(self.foreign_user)

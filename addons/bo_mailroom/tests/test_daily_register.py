@@ -1,3 +1,4 @@
+import base64
 from datetime import date
 
 from freezegun import freeze_time
@@ -39,12 +40,12 @@ class TestDailyRegister(MailroomCommon):
         self.assertEqual(register_day.cancel_count, 1)
         self.assertGreaterEqual(register_day.change_count, 1)
         self.assertRegex(register_day.sha256, r"^[0-9a-f]{64}$")
-        lines = register_day._report_lines()
+        lines = self.Day._report_lines(self.company, date(2033, 5, 10))
         self.assertEqual(register_day.sha256, self.Day._lines_digest(lines))
         self.assertEqual(
             lines["registrations"][0]["hashes"], [(h.name, h.sha256) for h in first.hash_ids]
         )
-        content = register_day.attachment_id.raw.decode()
+        content = self._content(register_day, "complete_file")
         for text in (
             "2033/0000001",
             "2033/0000002",
@@ -59,14 +60,19 @@ class TestDailyRegister(MailroomCommon):
         # Generating the same day again gives the same sealed register.
         self.assertEqual(self.Day._generate(self.company, date(2033, 5, 10)), register_day)
 
-    def test_daily_register_file_cannot_be_removed_or_changed(self):
+    def test_daily_register_files_cannot_be_removed_or_changed(self):
         register_day = self.Day._generate(self.company, date(2033, 6, 1))
-        with self.assertRaises(UserError):
-            register_day.attachment_id.sudo().unlink()
-        with self.assertRaises(UserError):
-            register_day.attachment_id.sudo().write({"raw": b"falso"})
+        files = self._sealed_attachments(register_day)
+        self.assertEqual(len(files), 2, "the register and the complete register")
+        for attachment in files:
+            with self.assertRaises(UserError):
+                attachment.sudo().unlink()
+            with self.assertRaises(UserError):
+                attachment.sudo().write({"raw": b"falso"})
 
     def test_nightly_cron_seals_days_without_entries(self):
+        # Sealed up to June 30th: the job goes on from there.
+        self.Day._generate(self.company, date(2033, 6, 30))
         with freeze_time("2033-07-02 01:00:00"):
             self.Day._cron_generate_daily_register()
         register_day = self.Day.search(
@@ -74,10 +80,22 @@ class TestDailyRegister(MailroomCommon):
         )
         self.assertEqual(register_day.entry_count, 0)
         self.assertFalse(register_day.first_number)
-        self.assertIn("No registrations on this day", register_day.attachment_id.raw.decode())
+        self.assertIn("No registrations on this day", self._content(register_day))
         with freeze_time("2033-07-05 01:00:00"):
             self.Day._cron_generate_daily_register()
         days = self.Day.search(
             [("company_id", "=", self.company.id), ("date", ">=", date(2033, 7, 1))]
         )
         self.assertEqual(sorted(days.mapped("date")), [date(2033, 7, d) for d in (1, 2, 3, 4)])
+
+    def _content(self, register_day, field_name="register_file"):
+        return base64.b64decode(register_day[field_name]).decode()
+
+    def _sealed_attachments(self, register_day):
+        return self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "bo.mail.register.day"),
+                ("res_id", "=", register_day.id),
+                ("res_field", "!=", False),
+            ]
+        )

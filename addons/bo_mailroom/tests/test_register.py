@@ -103,6 +103,7 @@ class TestRegister(MailroomCommon):
         )
         attempts = [
             {"subject": "Altro oggetto"},
+            {"summary": "Contenuto riscritto"},
             {"name": "2026/0000999"},
             {"direction": "outgoing"},
             {"partner_id": self.env["res.partner"].create({"name": "Altro"}).id},
@@ -117,8 +118,8 @@ class TestRegister(MailroomCommon):
             entry.sudo().write({"subject": "Riscritto"})
         self.assertEqual(entry.subject, "Richiesta di offerta")
         # Working fields stay editable.
-        entry.with_user(self.clerk).write({"summary": "Preventivo in preparazione"})
-        self.assertEqual(entry.summary, "Preventivo in preparazione")
+        entry.with_user(self.clerk).write({"deadline_date": "2030-01-31"})
+        self.assertEqual(str(entry.deadline_date), "2030-01-31")
 
     def test_registered_files_cannot_be_deleted_or_rewritten(self):
         attachment = self._attachment()
@@ -173,7 +174,10 @@ class TestRegister(MailroomCommon):
         correction = self.Register.browse(action["res_id"])
         self.assertEqual(correction.state, "draft")
         self.assertEqual(correction.corrected_entry_id, entry)
-        self.assertEqual(correction.attachment_ids, entry.attachment_ids)
+        # The correction has copies of the files: the original's stay its own.
+        self.assertEqual(correction.attachment_ids.mapped("name"), ["offerta.pdf"])
+        self.assertEqual(correction.attachment_ids.res_id, correction.id)
+        self.assertEqual(entry.attachment_ids.res_id, entry.id)
         correction.subject = "Richiesta di offerta (oggetto corretto)"
         correction.action_register()
         self.assertEqual(entry.correction_ids, correction)

@@ -43,12 +43,60 @@ class BoMailRegisterOutgoing(models.TransientModel):
     @api.depends("res_model", "res_id")
     def _compute_available_attachment_ids(self):
         for wizard in self:
-            if wizard.res_model and wizard.res_id:
+            # The search runs as the user: files of a document they cannot read are not found.
+            if wizard.res_model in self.env and wizard.res_id:
                 wizard.available_attachment_ids = self.env["ir.attachment"].search(
                     [("res_model", "=", wizard.res_model), ("res_id", "=", wizard.res_id)]
                 )
             else:
                 wizard.available_attachment_ids = False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        # Not a constraint: constraints run as superuser, this checks the user.
+        for wizard in wizards:
+            wizard._bo_related_document()
+            wizard._bo_check_reply_to()
+        return wizards
+
+    def _bo_check_reply_to(self):
+        """The reply prints the number and subject of the entry it answers."""
+        self.ensure_one()
+        self.reply_to_id.check_access("read")
+
+    def _bo_related_document(self):
+        """The document the correspondence is registered for, or None.
+
+        ``res_model`` and ``res_id`` come from the client: the document must be
+        a record with a chatter that the user may read, whatever they send.
+        """
+        self.ensure_one()
+        if not self.res_model and not self.res_id:
+            return None
+        if not (self.res_model and self.res_id) or self.res_model not in self.env:
+            raise UserError(
+                self.env._(
+                    "Correspondence cannot be registered for %(model)s %(id)s: "
+                    "there is no such document.",
+                    model=self.res_model or "-",
+                    id=self.res_id or "-",
+                )
+            )
+        Model = self.env[self.res_model]
+        if Model._transient or not isinstance(Model, self.pool["mail.thread"]):
+            raise UserError(
+                self.env._(
+                    "Correspondence can only be registered for a document with "
+                    "a chatter, not for %s.",
+                    self.res_model,
+                )
+            )
+        record = Model.browse(self.res_id).exists()
+        if not record:
+            raise UserError(self.env._("This document no longer exists."))
+        record.check_access("read")
+        return record
 
     @api.onchange("channel")
     def _onchange_channel(self):
@@ -116,6 +164,8 @@ class BoMailRegisterOutgoing(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        document = self._bo_related_document()
+        self._bo_check_reply_to()
         if self.send_email and not self.partner_id.email:
             raise UserError(
                 self.env._("The recipient has no email address: add one or do not send.")
@@ -129,13 +179,11 @@ class BoMailRegisterOutgoing(models.TransientModel):
         entry.action_register()
         if self.send_email:
             entry._bo_send_by_email(self.body)
-        if self.res_model and self.res_id and self.res_model in self.env:
-            record = self.env[self.res_model].browse(self.res_id).exists()
-            if record and hasattr(record, "message_post"):
-                # sudo: a trace on the document; registering its correspondence
-                # does not require the right to edit it
-                record.sudo().message_post(
-                    body=self.env._("Outgoing correspondence registered as %s.", entry.name),
-                    subtype_xmlid="mail.mt_note",
-                )
+        if document:
+            # sudo: a trace on a document the user may read (checked above);
+            # registering its correspondence does not require the right to edit it
+            document.sudo().message_post(
+                body=self.env._("Outgoing correspondence registered as %s.", entry.name),
+                subtype_xmlid="mail.mt_note",
+            )
         return entry._get_formview_action()

