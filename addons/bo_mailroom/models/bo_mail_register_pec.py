@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import plaintext2html
 
 from ..tools import pec
 
@@ -91,11 +92,14 @@ class BoMailRegister(models.Model):
                     "mail.mail_activity_data_todo",
                     date_deadline=fields.Date.context_today(self),
                     summary=self.env._("PEC not delivered"),
-                    note=self.env._(
-                        "The provider reports '%(kind)s'%(error)s for %(entry)s.",
-                        kind=kind,
-                        error=f" ({receipt['error']})" if receipt.get("error") else "",
-                        entry=self.display_name,
+                    # The provider's error text is the sender's: plain text, escaped.
+                    note=plaintext2html(
+                        self.env._(
+                            "The provider reports '%(kind)s'%(error)s for %(entry)s.",
+                            kind=kind,
+                            error=f" ({receipt['error']})" if receipt.get("error") else "",
+                            entry=self.display_name,
+                        )
                     ),
                     user_id=owner.id,
                 )

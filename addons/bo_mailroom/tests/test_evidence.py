@@ -311,6 +311,14 @@ class TestEvidenceFiles(MailroomCommon):
                 attachment.sudo().write(vals)
         self.assertEqual((attachment.name, attachment.public), ("offerta.pdf", False))
 
+    def test_refusal_does_not_name_evidence_files_to_users_who_cannot_write_them(self):
+        attachment = self._attachment("verbale-riservato.pdf")
+        self._registered_entry(attachment_ids=[Command.link(attachment.id)])
+        for user in (self.portal, self.internal):
+            with self.subTest(user=user.login), self.assertRaises(AccessError) as refusal:
+                attachment.with_user(user).write({"name": "x.pdf"})
+            self.assertNotIn("verbale-riservato", str(refusal.exception))
+
     def test_files_posted_after_registration_and_kept_eml_are_permanent(self):
         entry = self._registered_entry(user_id=self.clerk.id)
         message = entry.with_user(self.clerk).message_post(

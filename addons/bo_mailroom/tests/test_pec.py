@@ -170,14 +170,16 @@ class TestPec(PecCommon):
                         kind,
                         entry.email_message_id,
                         error="no-dest",
-                        extra="<errore-esteso>5.1.1 - Casella inesistente</errore-esteso>",
+                        extra="<errore-esteso>5.1.1 - Casella &lt;b&gt;inesistente"
+                        "&lt;/b&gt;</errore-esteso>",
                     ),
                     self.pec_box,
                 )
                 self.assertEqual(entry.delivery_state, "failed")
                 activity = entry.activity_ids
                 self.assertEqual(activity.user_id, self.clerk)
-                self.assertIn("Casella inesistente", str(activity.note))
+                self.assertIn("inesistente", str(activity.note))
+                self.assertIn("&lt;b&gt;", str(activity.note), "the sender's markup is text")
                 self.assertIn(
                     self.env.ref("bo_mailroom.mt_bo_mail_register_delivery_failed"),
                     entry.message_ids.subtype_id,
