@@ -54,11 +54,11 @@ class IrAttachment(models.Model):
     def write(self, vals):
         checked = (PROTECTED_ATTACHMENT_FIELDS | KEPT_ATTACHMENT_FIELDS).intersection(vals)
         if checked:
-            # Access first: the refusal below names the files, which only those
-            # allowed to write them may read.
-            self.check_access("write")
             evidence = self._bo_mailroom_evidence()
             if evidence:
+                # Access first: the refusal below names the files, which only
+                # those allowed to write them may read.
+                evidence.check_access("write")
                 changed = evidence.sudo().filtered(
                     lambda a: any(
                         fname in PROTECTED_ATTACHMENT_FIELDS or a._bo_value_changes(fname, vals)
