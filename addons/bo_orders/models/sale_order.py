@@ -59,6 +59,9 @@ BO_CHECKED_LINE_FIELDS = (
 
 
 BO_CHECKED_VALUES = frozenset((*BO_CHECKED_ORDER_FIELDS, "order_line"))
+# Marks the back office's own writes in the context. A Python object, not a
+# value: the context of an RPC call is JSON and cannot hold it.
+_PRIVILEGED = object()
 
 
 class SaleOrder(models.Model):
@@ -247,18 +250,16 @@ class SaleOrder(models.Model):
         """What the checks see of the order, as a digest: the override covers it."""
         self.ensure_one()
         lines = sorted(
-            tuple(
-                line._origin.id if fname == "id" else line[fname]
-                for fname in ("id", *BO_CHECKED_LINE_FIELDS)
-            )
-            for line in self.order_line
-        )
-        content = repr(
             (
-                [self[fname] for fname in BO_CHECKED_ORDER_FIELDS],
-                [tuple(getattr(v, "id", v) for v in line) for line in lines],
-            )
+                tuple(
+                    getattr(value, "id", value)
+                    for value in (line._origin.id, *(line[f] for f in BO_CHECKED_LINE_FIELDS))
+                )
+                for line in self.order_line
+            ),
+            key=repr,
         )
+        content = repr(([getattr(self[f], "id", self[f]) for f in BO_CHECKED_ORDER_FIELDS], lines))
         return hashlib.sha256(content.encode()).hexdigest()
 
     def _bo_override_covers(self):
@@ -325,7 +326,7 @@ class SaleOrder(models.Model):
         if not self.env.user.has_group("bo_base.group_bo_manager"):
             raise AccessError(self.env._("Only a Back Office manager can override the checks."))
         for order in self:
-            order.with_context(bo_orders_privileged=True).write(
+            order.with_context(bo_orders_privileged=_PRIVILEGED).write(
                 {
                     "bo_override_user_id": self.env.uid,
                     "bo_override_reason": reason,
@@ -398,7 +399,7 @@ class SaleOrder(models.Model):
         # sudo: customers confirm through the portal; the hold, the note and
         # the activity are the desk's, written on their behalf.
         for order in held.sudo():
-            order.with_context(bo_orders_privileged=True).bo_held_for_desk = True
+            order.with_context(bo_orders_privileged=_PRIVILEGED).bo_held_for_desk = True
             body = Markup("%s<br/>%s") % (reason, self._bo_format_failures(blocked[order]))
             order.message_post(body=body, subtype_xmlid="mail.mt_note")
             order.activity_schedule(
@@ -445,7 +446,7 @@ class SaleOrder(models.Model):
     def _bo_check_protected_values(self, vals):
         """Only the back office's own actions set overrides and check results;
         only the order desk links an order to a request."""
-        if self.env.context.get("bo_orders_privileged"):
+        if self.env.context.get("bo_orders_privileged") is _PRIVILEGED:
             return
         protected = BO_PROTECTED_FIELDS.intersection(vals)
         if protected:
@@ -498,7 +499,7 @@ class SaleOrder(models.Model):
                 "bo_override_date": False,
                 "bo_override_digest": False,
             }
-            return super(SaleOrder, self.with_context(bo_orders_privileged=True)).write(vals)
+            return super(SaleOrder, self.with_context(bo_orders_privileged=_PRIVILEGED)).write(vals)
         return super().write(vals)
 
     def action_confirm(self):
@@ -522,7 +523,7 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         res = super()._action_confirm()
         self.filtered("bo_held_for_desk").with_context(
-            bo_orders_privileged=True
+            bo_orders_privileged=_PRIVILEGED
         ).bo_held_for_desk = False
         # sudo: the request follows its quotation whoever confirms it, e.g. a
         # salesperson outside the back office or the customer signing online.

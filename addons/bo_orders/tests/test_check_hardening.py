@@ -45,6 +45,9 @@ class TestCheckHardening(BoOrdersCommon):
             for vals in (forged, {"bo_override_user_id": self.manager.id}):
                 with self.subTest(user=user.login, vals=vals), self.assertRaises(AccessError):
                     order.with_user(user).write(vals)
+        # a context key an RPC client could send opens nothing
+        with self.assertRaises(AccessError):
+            order.with_user(self.clerk).with_context(bo_orders_privileged=True).write(forged)
         # not even code running as superuser writes it outside the action
         for vals in (forged, {"bo_override_digest": order._bo_override_fingerprint()}):
             with self.subTest(sudo=vals), self.assertRaises(AccessError):
