@@ -1,0 +1,31 @@
+from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..models.bo_supplier_qualification import BLOCKING_STATES
+
+
+class BoPurchaseSupplierOverride(models.TransientModel):
+    _name = "bo.purchase.supplier.override"
+    _description = "Override Supplier Block on a Purchase Order"
+
+    order_id = fields.Many2one("purchase.order", required=True, ondelete="cascade")
+    supplier_state = fields.Selection(related="order_id.bo_supplier_state")
+    reason = fields.Text(required=True)
+
+    def action_override(self):
+        self.ensure_one()
+        if not self.env.user.has_group("bo_base.group_bo_manager"):
+            raise AccessError(
+                self.env._("Only a Back Office manager can override a supplier's block.")
+            )
+        reason = (self.reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Give the reason for overriding the block."))
+        order = self.order_id
+        order.check_access("write")
+        if order.state not in ("draft", "sent", "to approve"):
+            raise UserError(self.env._("Only requests for quotation can be released."))
+        if order.bo_supplier_state not in BLOCKING_STATES:
+            raise UserError(self.env._("The supplier of this order is not suspended or blocked."))
+        order._bo_set_supplier_override(reason)
+        return {"type": "ir.actions.act_window_close"}
