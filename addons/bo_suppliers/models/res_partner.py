@@ -196,6 +196,10 @@ class ResPartner(models.Model):
         if bo_is_privileged(self.env):
             return
         protected = PROTECTED_FIELDS.intersection(vals)
+        if not creating:
+            # Writing the value a supplier already has is no change (the partner
+            # merge wizard writes every field of the surviving contact back).
+            protected = {fname for fname in protected if self._bo_value_changes(fname, vals)}
         if creating:
             # new suppliers start as prospects; forms send that default
             protected = {
@@ -216,6 +220,11 @@ class ResPartner(models.Model):
                     ),
                 )
             )
+
+    def _bo_value_changes(self, fname, vals):
+        field = self._fields[fname]
+        new = field.convert_to_record(field.convert_to_cache(vals[fname], self), self)
+        return any(partner[fname] != new for partner in self)
 
     @api.model_create_multi
     def create(self, vals_list):

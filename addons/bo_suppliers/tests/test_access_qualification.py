@@ -27,6 +27,19 @@ class TestAccessQualification(BoQualificationCommon):
 
     # --- qualification state on the partner --------------------------------
 
+    def test_merging_suppliers_keeps_the_surviving_qualification(self):
+        """Odoo's merge wizard writes every field of the surviving contact back."""
+        self._qualify("blocked", reason="Frode accertata")
+        duplicate = self.env["res.partner"].create(
+            {"name": "Fornitore doppione", "is_company": True}
+        )
+        wizard = self.env["base.partner.merge.automatic.wizard"]
+        wizard._merge(
+            (duplicate | self.supplier).ids, dst_partner=self.supplier, extra_checks=False
+        )
+        self.assertFalse(duplicate.exists())
+        self.assertEqual(self.supplier.bo_qualification_state, "blocked")
+
     def test_attack_write_qualification_state_refused_for_everyone(self):
         for partner in (
             self.supplier.with_user(self.clerk),
