@@ -69,3 +69,18 @@ def test_order_flow_benchmark_against_stock_odoo(odoo_server):
     finally:
         subprocess.run([odoo_server.python, "-m", "odoo", "db", "drop", without], check=False)
     assert result.returncode == 0, "order flow benchmark failed: see its output above"
+
+
+def test_supplier_evaluation_benchmark_query_count_constant(odoo_server):
+    """Evaluating 500 suppliers costs the same queries as evaluating 50."""
+    result = _run(
+        odoo_server.python,
+        "bench_supplier_evaluation.py",
+        f"--db={odoo_server.db}",
+        f"--suppliers={os.environ.get('BO_BENCH_SUPPLIERS', '500')}",
+        f"--lines={os.environ.get('BO_BENCH_RECEIPT_LINES', '20000')}",
+        f"--addons-path={odoo_server.addons_path}",
+        timeout=600,
+    )
+    assert result.returncode == 0, "supplier evaluation benchmark failed: see its output above"
+    assert "extra queries for" in result.stdout

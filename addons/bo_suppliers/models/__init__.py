@@ -11,3 +11,7 @@ from . import bo_supplier_document_type
 from . import bo_supplier_document
 from . import res_partner
 from . import purchase_order
+from . import purchase_order_group
+from . import purchase_order_line
+from . import bo_supplier_evaluation_line
+from . import bo_supplier_evaluation

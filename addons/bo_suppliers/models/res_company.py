@@ -47,9 +47,61 @@ class ResCompany(models.Model):
         "within this many days (0: no warning).",
     )
 
+    bo_evaluation_period = fields.Selection(
+        [("month", "Monthly"), ("quarter", "Quarterly")],
+        string="Supplier Evaluation Period",
+        default="quarter",
+        required=True,
+        help="Suppliers are evaluated each month or each quarter, for the period just ended.",
+    )
+    bo_evaluation_class_a_min = fields.Float(
+        string="Class A from Score",
+        default=85.0,
+        help="An evaluation scoring at least this much puts the supplier in class A.",
+    )
+    bo_evaluation_class_b_min = fields.Float(
+        string="Class B from Score",
+        default=65.0,
+        help="An evaluation scoring at least this much (and less than class A) puts the "
+        "supplier in class B; below it, class C.",
+    )
+    bo_evaluation_class_c_policy = fields.Selection(
+        [("none", "Nothing"), ("warn", "Warn"), ("block", "Block")],
+        string="Class C Suppliers",
+        default="warn",
+        required=True,
+        help="What a new request for quotation or purchase order to a class C supplier "
+        "does: nothing, a warning, or a refusal a Back Office manager can override.",
+    )
+    bo_offer_weight_price = fields.Float(
+        string="Offer Weight: Price",
+        default=60.0,
+        help="Weight of the price in the score of compared offers.",
+    )
+    bo_offer_weight_lead_time = fields.Float(
+        string="Offer Weight: Lead Time",
+        default=20.0,
+        help="Weight of the lead time in the score of compared offers.",
+    )
+    bo_offer_weight_evaluation = fields.Float(
+        string="Offer Weight: Evaluation",
+        default=20.0,
+        help="Weight of the supplier's last evaluation in the score of compared offers.",
+    )
+
     _bo_tolerances_positive = models.Constraint(
         "CHECK(bo_match_price_tolerance_pct >= 0 AND bo_match_price_tolerance_amount >= 0 "
         "AND bo_match_qty_tolerance_pct >= 0 AND bo_match_qty_tolerance_qty >= 0 "
         "AND bo_duplicate_bill_days >= 0 AND bo_bank_change_days >= 0)",
         "Tolerances and day counts of the payment checks cannot be negative.",
+    )
+    _bo_evaluation_thresholds = models.Constraint(
+        "CHECK(bo_evaluation_class_b_min >= 0 AND bo_evaluation_class_b_min "
+        "<= bo_evaluation_class_a_min AND bo_evaluation_class_a_min <= 100)",
+        "Class thresholds must satisfy 0 <= class B <= class A <= 100.",
+    )
+    _bo_offer_weights_positive = models.Constraint(
+        "CHECK(bo_offer_weight_price >= 0 AND bo_offer_weight_lead_time >= 0 "
+        "AND bo_offer_weight_evaluation >= 0)",
+        "The weights of the offer comparison cannot be negative.",
     )

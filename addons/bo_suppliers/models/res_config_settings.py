@@ -24,3 +24,22 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.bo_duplicate_bill_days", readonly=False
     )
     bo_bank_change_days = fields.Integer(related="company_id.bo_bank_change_days", readonly=False)
+    bo_evaluation_period = fields.Selection(
+        related="company_id.bo_evaluation_period", readonly=False
+    )
+    bo_evaluation_class_a_min = fields.Float(
+        related="company_id.bo_evaluation_class_a_min", readonly=False
+    )
+    bo_evaluation_class_b_min = fields.Float(
+        related="company_id.bo_evaluation_class_b_min", readonly=False
+    )
+    bo_evaluation_class_c_policy = fields.Selection(
+        related="company_id.bo_evaluation_class_c_policy", readonly=False
+    )
+    bo_offer_weight_price = fields.Float(related="company_id.bo_offer_weight_price", readonly=False)
+    bo_offer_weight_lead_time = fields.Float(
+        related="company_id.bo_offer_weight_lead_time", readonly=False
+    )
+    bo_offer_weight_evaluation = fields.Float(
+        related="company_id.bo_offer_weight_evaluation", readonly=False
+    )

@@ -8,7 +8,13 @@ from .bo_supplier_qualification import (
     bo_privileged,
 )
 
-PROTECTED_FIELDS = {"bo_qualification_state", "bo_qualification_valid_until"}
+PROTECTED_FIELDS = {
+    "bo_qualification_state",
+    "bo_qualification_valid_until",
+    "bo_evaluation_score",
+    "bo_evaluation_class",
+}
+EVALUATION_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
 
 
 class ResPartner(models.Model):
@@ -35,6 +41,36 @@ class ResPartner(models.Model):
         "partner_id",
         string="Qualification History",
         groups="bo_base.group_bo_user",
+    )
+    # Per company, as the evaluations are: a class earned with one company
+    # neither warns nor blocks the orders of another.
+    bo_evaluation_score = fields.Float(
+        string="Evaluation Score",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        digits=(5, 1),
+        help="Score (0-100) of the supplier's latest evaluation in this company.",
+    )
+    bo_evaluation_class = fields.Selection(
+        EVALUATION_CLASSES,
+        string="Evaluation Class",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        help="Class of the supplier's latest evaluation in this company; set by the "
+        "evaluation only.",
+    )
+    bo_evaluation_ids = fields.One2many(
+        "bo.supplier.evaluation",
+        "partner_id",
+        string="Evaluations",
+        groups="bo_base.group_bo_user,purchase.group_purchase_user",
+    )
+    bo_evaluation_count = fields.Integer(
+        string="Evaluation Count",
+        compute="_compute_bo_evaluation_count",
+        groups="bo_base.group_bo_user,purchase.group_purchase_user",
     )
     bo_supplied_category_ids = fields.Many2many(
         "product.category",
@@ -70,6 +106,24 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.bo_document_count = counts.get(partner, 0)
+
+    def _compute_bo_evaluation_count(self):
+        counts = dict(
+            self.env["bo.supplier.evaluation"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.bo_evaluation_count = counts.get(partner, 0)
+
+    def action_bo_view_evaluations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bo_suppliers.action_bo_supplier_evaluation"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_partner_id": self.commercial_partner_id.id}
+        return action
 
     def _compute_bo_document_issues(self):
         issues = self._bo_mandatory_document_issues()

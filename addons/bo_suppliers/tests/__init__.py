@@ -6,3 +6,7 @@ from . import test_bank_account_change
 from . import test_qualification
 from . import test_purchase_block
 from . import test_access_qualification
+from . import test_find_suppliers
+from . import test_offer_comparison
+from . import test_supplier_evaluation
+from . import test_evaluation_policy

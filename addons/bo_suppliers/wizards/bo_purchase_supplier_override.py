@@ -10,6 +10,7 @@ class BoPurchaseSupplierOverride(models.TransientModel):
 
     order_id = fields.Many2one("purchase.order", required=True, ondelete="cascade")
     supplier_state = fields.Selection(related="order_id.bo_supplier_state")
+    supplier_class = fields.Selection(related="order_id.bo_supplier_class")
     reason = fields.Text(required=True)
 
     def action_override(self):
@@ -25,7 +26,12 @@ class BoPurchaseSupplierOverride(models.TransientModel):
         order.check_access("write")
         if order.state not in ("draft", "sent", "to approve"):
             raise UserError(self.env._("Only requests for quotation can be released."))
-        if order.bo_supplier_state not in BLOCKING_STATES:
-            raise UserError(self.env._("The supplier of this order is not suspended or blocked."))
+        if order.bo_supplier_state not in BLOCKING_STATES and not order._bo_class_c_blocked():
+            raise UserError(
+                self.env._(
+                    "The supplier of this order is not suspended or blocked, nor a class C "
+                    "supplier blocked by the company's policy."
+                )
+            )
         order._bo_set_supplier_override(reason)
         return {"type": "ir.actions.act_window_close"}
