@@ -60,6 +60,7 @@ class PurchaseOrder(models.Model):
         EVALUATION_CLASSES,
         string="Supplier Class",
         compute="_compute_bo_supplier_class",
+        groups="base.group_user",
         help="The supplier's class in its latest evaluation by the order's company.",
     )
     bo_class_c_policy = fields.Selection(related="company_id.bo_evaluation_class_c_policy")

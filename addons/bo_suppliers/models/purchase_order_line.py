@@ -4,10 +4,10 @@ from odoo import fields, models
 class PurchaseOrderLine(models.Model):
     _inherit = "purchase.order.line"
 
-    # Shown in the offer comparison. Computed as superuser: whoever reads a line
-    # (a buyer, an accountant, a vendor on the portal) gets the same values, and
-    # the other offers of the group need rights on purchase.order.group that
-    # only purchase users hold.
+    # Shown in the offer comparison. Computed as superuser: the other offers of
+    # the group need rights on purchase.order.group that only purchase users
+    # hold. How an offer ranks against its competitors is for employees only:
+    # a vendor reading its lines on the portal or over RPC never gets it.
     bo_lead_days = fields.Integer(
         string="Lead Time (Days)",
         compute="_compute_bo_offer_comparison",
@@ -15,18 +15,22 @@ class PurchaseOrderLine(models.Model):
         help="Days from the order date to the planned delivery.",
     )
     bo_payment_term_id = fields.Many2one(related="order_id.payment_term_id", string="Payment Terms")
-    bo_supplier_class = fields.Selection(related="order_id.bo_supplier_class")
+    bo_supplier_class = fields.Selection(
+        related="order_id.bo_supplier_class", groups="base.group_user"
+    )
     bo_offer_score = fields.Float(
         string="Offer Score",
         digits=(5, 1),
         compute="_compute_bo_offer_comparison",
         compute_sudo=True,
+        groups="base.group_user",
         help="Weighted score of the whole offer among the requests of the same need.",
     )
     bo_offer_proposed = fields.Boolean(
         string="Proposed",
         compute="_compute_bo_offer_comparison",
         compute_sudo=True,
+        groups="base.group_user",
         help="The offer has the best score of the open offers of the same need.",
     )
 

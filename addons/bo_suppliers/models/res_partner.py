@@ -50,6 +50,7 @@ class ResPartner(models.Model):
         copy=False,
         readonly=True,
         digits=(5, 1),
+        groups="base.group_user",
         help="Score (0-100) of the supplier's latest evaluation in this company.",
     )
     bo_evaluation_class = fields.Selection(
@@ -58,6 +59,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         copy=False,
         readonly=True,
+        groups="base.group_user",
         help="Class of the supplier's latest evaluation in this company; set by the "
         "evaluation only.",
     )

@@ -131,6 +131,27 @@ class TestOfferComparison(BoOfferCommon):
         self.assertTrue(values["bo_offer_proposed"])
         self.assertEqual(values["bo_supplier_class"], "b")
 
+    def test_vendor_on_the_portal_never_learns_how_its_offer_ranks(self):
+        vendor = self.portal_user.partner_id
+        order = self._new_purchase_order(vendor, user=self.purchase_user)
+        self.env["purchase.requisition.create.alternative"].with_user(self.purchase_user).create(
+            {"origin_po_id": order.id, "partner_ids": [(6, 0, self.supplier_fr.ids)]}
+        ).action_create_alternative()
+        order.message_subscribe([vendor.id])
+        self.assertTrue(order.purchase_group_id)
+        self.env.invalidate_all()
+        line = order.order_line.with_user(self.portal_user)
+        self.assertEqual(line.read(["product_qty"])[0]["product_qty"], 10)
+        readable = line.fields_get()
+        for fname in ("bo_offer_score", "bo_offer_proposed", "bo_supplier_class"):
+            self.assertNotIn(fname, readable)
+            with self.assertRaises(AccessError):
+                line.read([fname])
+        with self.assertRaises(AccessError):
+            order.with_user(self.portal_user).read(["bo_supplier_class"])
+        with self.assertRaises(AccessError):
+            vendor.with_user(self.portal_user).read(["bo_evaluation_class"])
+
     def test_other_company_does_not_see_the_comparison(self):
         groups = self.env["purchase.order.group"].with_user(self.other_clerk).search([])
         self.assertNotIn(self.group, groups)
