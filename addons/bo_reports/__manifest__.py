@@ -9,10 +9,17 @@
     "depends": [
         "bo_base",
         "report_xlsx",
+        "sale",
+        "account",
     ],
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["xlsxwriter", "num2words"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/bo_reports_security.xml",
         "report/bo_follow_up_reports.xml",
+        "report/sale_order_templates.xml",
+        "report/bo_ageing_reports.xml",
+        "wizards/bo_ageing_report_wizard_views.xml",
         "views/menus.xml",
     ],
     "installable": True,

@@ -1,1 +1,2 @@
 from . import bo_follow_up_xlsx
+from . import bo_ageing_xlsx

@@ -1,1 +1,3 @@
 from . import test_follow_up_xlsx
+from . import test_amount_in_words
+from . import test_ageing_xlsx

@@ -1,0 +1,1 @@
+from . import bo_ageing_report_wizard
