@@ -863,7 +863,12 @@ class BoSupplierEvaluation(models.Model):
     def _bo_update_suppliers(self, evaluations, was_c):
         """Copy the score and class of each supplier's latest evaluation in the
         company onto the supplier (company-dependent figures), and put class C
-        suppliers to review. One computation covers one company."""
+        suppliers to review. One computation covers one company.
+
+        Only evaluations of the company's own period (month or quarter) make
+        the class: an evaluation over another period chosen in the wizard is
+        for information, so nobody lifts a supplier out of class C by
+        evaluating a few good days."""
         company = evaluations.company_id
         company.ensure_one()
         self.env.flush_all()
@@ -872,11 +877,12 @@ class BoSupplierEvaluation(models.Model):
                 """
                 SELECT DISTINCT ON (partner_id) partner_id, id
                   FROM bo_supplier_evaluation
-                 WHERE partner_id IN %s AND company_id = %s
+                 WHERE partner_id IN %s AND company_id = %s AND period_type = %s
               ORDER BY partner_id, date_to DESC, computed_date DESC, id DESC
                 """,
                 tuple(set(evaluations.partner_id.ids)),
                 company.id,
+                company.bo_evaluation_period,
             )
         )
         latest = self.browse([row[1] for row in self.env.cr.fetchall()]) & evaluations

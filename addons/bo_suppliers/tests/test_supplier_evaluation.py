@@ -25,6 +25,7 @@ class BoEvaluationCommon(BoQualificationCommon):
                 "bo_evaluation_class_a_min": 85.0,
                 "bo_evaluation_class_b_min": 65.0,
                 "bo_evaluation_class_c_policy": "none",
+                "bo_evaluation_period": "month",
             }
         )
 
@@ -259,6 +260,29 @@ class TestSupplierEvaluation(BoEvaluationCommon):
         self.assertEqual(evaluation.evaluation_class, "c")
         self.assertEqual(self.supplier.bo_evaluation_class, "c")
         self.assertEqual(len(self._evaluation()), 1)
+
+    def test_evaluating_a_few_good_days_does_not_lift_the_class(self):
+        """A clerk evaluating a chosen period gets an evaluation, for information;
+        the supplier's class stays the one of the company's own period."""
+        self.env["bo.supplier.document.type"].search([]).mandatory = False
+        late = self._order(lines=[(self.product, 10, 40.0)], planned_day=2)
+        self._receive(late, day=20, quantities={self.product: 4})
+        monthly = self._evaluate()
+        self.assertEqual(monthly.evaluation_class, "c")
+        on_time = self._order(lines=[(self.product_b, 5, 10.0)], planned_day=27)
+        self._receive(on_time, day=26)
+        form = Form(self.env["bo.supplier.evaluation.wizard"].with_user(self.clerk))
+        form.period_type = "custom"
+        form.date_from = self.date_from + timedelta(days=25)
+        form.date_to = self.date_to
+        form.partner_ids.add(self.supplier)
+        form.save().action_evaluate()
+        chosen = self.Evaluation.search(
+            [("partner_id", "=", self.supplier.id), ("period_type", "=", "custom")]
+        )
+        self.assertEqual(chosen.evaluation_class, "a")
+        self.assertEqual(self.supplier.bo_evaluation_class, "c")
+        self.assertEqual(self.supplier.bo_evaluation_score, monthly.score)
 
     def test_period_without_activity_is_skipped(self):
         self._file_mandatory_documents()
