@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .bo_offer_scoring import bo_offer_scores, bo_offer_weights
+from ..tools.offer_scoring import bo_offer_scores, bo_offer_weights
 
 OPEN_OFFER_STATES = ("draft", "sent")
 

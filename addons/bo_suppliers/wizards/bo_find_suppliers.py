@@ -4,9 +4,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..models.bo_offer_scoring import bo_offer_scores
 from ..models.bo_supplier_qualification import BLOCKING_STATES, QUALIFICATION_STATES
 from ..models.res_partner import EVALUATION_CLASSES
+from ..tools.offer_scoring import bo_offer_scores
 
 RANKING_HELP = (
     "Suppliers are ranked by a score out of 100 that weighs, with the weights of "
