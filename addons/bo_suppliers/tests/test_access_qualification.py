@@ -127,6 +127,54 @@ class TestAccessQualification(BoQualificationCommon):
                     f"{user.login} {operation}",
                 )
 
+    def test_evaluation_search_and_offer_access_matrix(self):
+        """Who may read evaluations and run the evaluation, search and choice wizards.
+
+        Evaluations are written by their computation only: nobody holds write,
+        create or unlink rights on them."""
+        nobody = dict.fromkeys(("read", "write", "create", "unlink"), False)
+        read_only = dict(nobody, read=True)
+        wizard = {"read": True, "write": True, "create": True, "unlink": False}
+        expected = {
+            "bo.supplier.evaluation": {
+                self.clerk: read_only,
+                self.manager: read_only,
+                self.purchase_user: read_only,
+            },
+            "bo.supplier.evaluation.line": {
+                self.clerk: read_only,
+                self.manager: read_only,
+                self.purchase_user: read_only,
+            },
+            "bo.supplier.evaluation.wizard": {self.clerk: wizard, self.manager: wizard},
+            "bo.find.suppliers": {
+                self.clerk: wizard,
+                self.manager: wizard,
+                self.purchase_user: wizard,
+            },
+            "bo.offer.choose": {
+                self.clerk: wizard,
+                self.manager: wizard,
+                self.purchase_user: wizard,
+            },
+        }
+        users = (
+            self.clerk,
+            self.manager,
+            self.purchase_user,
+            self.accountant,
+            self.internal_user,
+            self.portal_user,
+        )
+        for model, rights_of in expected.items():
+            for user in users:
+                for operation, allowed in rights_of.get(user, nobody).items():
+                    self.assertEqual(
+                        self.env[model].with_user(user).has_access(operation),
+                        allowed,
+                        f"{model}: {user.login} {operation}",
+                    )
+
     def test_history_and_types_access_matrix(self):
         for user, read in (
             (self.clerk, True),
