@@ -1,22 +1,7 @@
-import re
-
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
 from odoo import models
-from odoo.tools.misc import format_date, get_lang
-
-# strftime directives of a language's date format and their Excel equivalent.
-EXCEL_DATE_CODES = {
-    "%d": "dd",
-    "%e": "d",
-    "%m": "mm",
-    "%y": "yy",
-    "%Y": "yyyy",
-    "%b": "mmm",
-    "%B": "mmmm",
-    "%a": "ddd",
-    "%A": "dddd",
-}
+from odoo.tools.misc import format_date
 
 
 class BoAgeingXlsx(models.AbstractModel):
@@ -29,46 +14,8 @@ class BoAgeingXlsx(models.AbstractModel):
     """
 
     _name = "report.bo_reports.ageing_xlsx"
-    _inherit = "report.report_xlsx.abstract"
+    _inherit = "bo.reports.xlsx.base"
     _description = "Back Office Ageing XLSX"
-
-    # Rows of an Excel sheet; the open items continue on a new sheet past it.
-    _max_sheet_rows = 1048576
-    # Title, subtitle and a blank line come before each sheet's header row.
-    _header_row = 3
-
-    def get_workbook_options(self):
-        # Stream rows to disk instead of keeping whole sheets in memory. Partner
-        # names and references are typed by users: text stays text.
-        return {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-
-    def _excel_date_format(self):
-        posix = get_lang(self.env).date_format or "%Y-%m-%d"
-        return re.sub(r"%[a-zA-Z]", lambda m: EXCEL_DATE_CODES.get(m.group(), ""), posix)
-
-    def _formats(self, workbook, wizard):
-        money = self._report_xlsx_currency_format(wizard.company_id.currency_id)
-        return {
-            "title": workbook.add_format({"bold": True, "font_size": 14}),
-            "header": workbook.add_format(
-                {"bold": True, "bottom": 1, "bg_color": "#D9E1F2", "text_wrap": True}
-            ),
-            "date": workbook.add_format({"num_format": self._excel_date_format()}),
-            "money": workbook.add_format({"num_format": money}),
-            "total_label": workbook.add_format({"bold": True, "top": 1}),
-            "total": workbook.add_format({"bold": True, "top": 1, "num_format": money}),
-        }
-
-    def _write_sheet_start(self, workbook, formats, name, title, subtitle, columns):
-        """Add a sheet with its title block and header row; return the sheet."""
-        sheet = workbook.add_worksheet(name)
-        sheet.write_string(0, 0, title, formats["title"])
-        sheet.write_string(1, 0, subtitle)
-        for col, (header, width) in enumerate(columns):
-            sheet.set_column(col, col, width)
-            sheet.write_string(self._header_row, col, header, formats["header"])
-        sheet.freeze_panes(self._header_row + 1, 1)
-        return sheet
 
     def _subtitle(self, wizard):
         basis = dict(wizard._fields["basis"]._description_selection(self.env))[wizard.basis]
@@ -153,7 +100,7 @@ class BoAgeingXlsx(models.AbstractModel):
 
     def generate_xlsx_report(self, workbook, data, wizards):
         wizard = wizards.ensure_one()
-        formats = self._formats(workbook, wizard)
+        formats = self._formats(workbook, wizard.company_id.currency_id)
         summary = wizard._bo_ageing_summary()
         labels = wizard._bo_ageing_period_labels()
         if wizard.kind == "receivable":

@@ -1,3 +1,4 @@
 from . import test_follow_up_xlsx
 from . import test_amount_in_words
 from . import test_ageing_xlsx
+from . import test_sales_xlsx

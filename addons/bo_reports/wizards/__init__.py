@@ -1,1 +1,2 @@
 from . import bo_ageing_report_wizard
+from . import bo_sales_report_wizard

@@ -1,0 +1,357 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+
+class BoSalesReportWizard(models.TransientModel):
+    """Sales performance of a period against the previous period and the same
+    period last year: the filters of the Sales Performance (XLSX) report and
+    the queries behind it.
+
+    Totals come from ``sale.report``, the model of Odoo's Sales Analysis, read
+    through the ORM's ``_search`` as the user: the spreadsheet shows the same
+    numbers as the pivot view, and only the lines the user may see there.
+    """
+
+    _name = "bo.sales.report.wizard"
+    _description = "Sales Performance Report"
+    _check_company_auto = True
+
+    # Order lines fetched per query for the detail sheet.
+    _detail_batch_size = 5000
+
+    date_from = fields.Date(
+        string="From",
+        required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1),
+    )
+    date_to = fields.Date(
+        string="To",
+        required=True,
+        default=fields.Date.context_today,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Customers",
+        check_company=True,
+        help="Leave empty for every customer. A company includes its contacts.",
+    )
+    product_ids = fields.Many2many(
+        "product.product",
+        string="Products",
+        check_company=True,
+    )
+    categ_ids = fields.Many2many(
+        "product.category",
+        string="Product Categories",
+        help="A category includes its subcategories.",
+    )
+    user_ids = fields.Many2many(
+        "res.users",
+        string="Salespeople",
+        domain=[("share", "=", False)],
+    )
+    by_customer = fields.Boolean(default=True)
+    by_product = fields.Boolean(default=True)
+    by_category = fields.Boolean(string="By Product Category", default=True)
+    by_salesperson = fields.Boolean(default=True)
+    by_country = fields.Boolean(default=True)
+    detail = fields.Boolean(
+        string="Order Lines Sheet",
+        help="Add a sheet with every order line of the period.",
+    )
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for wizard in self:
+            if wizard.date_from > wizard.date_to:
+                raise ValidationError(self.env._("The period must start before it ends."))
+
+    @api.constrains("company_id")
+    def _check_company_allowed(self):
+        for wizard in self:
+            if wizard.company_id not in self.env.user.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s is not one of your companies: choose one of yours.",
+                        company=wizard.company_id.display_name,
+                    )
+                )
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        report = self.env.ref("bo_reports.action_report_bo_sales_xlsx")
+        return report.report_action(self, config=False)
+
+    # ------------------------------------------------------------------
+    # Periods and dimensions
+    # ------------------------------------------------------------------
+
+    def _bo_periods(self):
+        """{key: (first day, last day)} of the period, the previous period and
+        the same period last year.
+
+        A period of whole months is compared with as many whole months before
+        it (March with February, a quarter with the quarter before); any other
+        period with as many days before it.
+        """
+        self.ensure_one()
+        start, end = self.date_from, self.date_to
+        if start.day == 1 and (end + timedelta(days=1)).day == 1:
+            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            previous = (start - relativedelta(months=months), start - timedelta(days=1))
+        else:
+            previous = (start - (end - start) - timedelta(days=1), start - timedelta(days=1))
+        return {
+            "current": (start, end),
+            "previous": previous,
+            "last_year": (start - relativedelta(years=1), end - relativedelta(years=1)),
+        }
+
+    def _bo_period_bounds(self, period):
+        """UTC datetimes bounding a period of days in the user's time zone, as
+        the web client filters order dates."""
+        tz = pytz.timezone(self.env.user.tz or "UTC")
+        first, last = period
+        start = tz.localize(datetime.combine(first, time.min)).astimezone(pytz.UTC)
+        stop = tz.localize(datetime.combine(last + timedelta(days=1), time.min))
+        return start.replace(tzinfo=None), stop.astimezone(pytz.UTC).replace(tzinfo=None)
+
+    def _bo_dimensions(self):
+        """(key, ``sale.report`` field, sheet title) of the chosen dimensions.
+        Extended by bridges that add a dimension (e.g. the sales agent)."""
+        self.ensure_one()
+        titles = {
+            "customer": self.env._("By Customer"),
+            "product": self.env._("By Product"),
+            "category": self.env._("By Category"),
+            "salesperson": self.env._("By Salesperson"),
+            "country": self.env._("By Country"),
+        }
+        dimensions = [
+            (key, fname, titles[key])
+            for key, fname in (
+                ("customer", "commercial_partner_id"),
+                ("product", "product_id"),
+                ("category", "categ_id"),
+                ("salesperson", "user_id"),
+                ("country", "country_id"),
+            )
+        ]
+        return [dim for dim in dimensions if self[f"by_{dim[0]}"]]
+
+    # ------------------------------------------------------------------
+    # Queries
+    # ------------------------------------------------------------------
+
+    def _bo_filter_domain(self, prefix=""):
+        """Filters of the wizard on ``sale.report`` (or, with ``prefix``, on a
+        model that reaches the same fields through it)."""
+        self.ensure_one()
+        domain = Domain.TRUE
+        if self.partner_ids:
+            domain &= Domain(f"{prefix}partner_id", "child_of", self.partner_ids.ids)
+        if self.product_ids:
+            domain &= Domain("product_id", "in", self.product_ids.ids)
+        if self.categ_ids:
+            domain &= Domain(f"{prefix and 'product_id.'}categ_id", "child_of", self.categ_ids.ids)
+        if self.user_ids:
+            domain &= Domain(f"{prefix}user_id", "in", self.user_ids.ids)
+        return domain
+
+    def _bo_report_lines(self):
+        """``sale.report`` as the user, in the company's currency."""
+        return self.env["sale.report"].with_company(self.company_id)
+
+    def _bo_sales_summary(self):
+        """Sales of the three periods, per value of each chosen dimension and
+        per month.
+
+        One query over ``sale.report`` (grouping sets), whatever the number of
+        customers or products. Returns ``{dimension key or 'month': [row]}``
+        where each row has ``key`` (an id, a month or None) and the amounts
+        ``current``, ``previous``, ``last_year``, ``margin``, ``quantity``.
+        """
+        self.ensure_one()
+        report = self._bo_report_lines()
+        periods = {key: self._bo_period_bounds(p) for key, p in self._bo_periods().items()}
+        in_periods = Domain.OR(
+            Domain([("date", ">=", start), ("date", "<", stop)]) for start, stop in periods.values()
+        )
+        domain = (
+            Domain("company_id", "=", self.company_id.id)
+            & Domain("state", "in", report._get_done_states())
+            & in_periods
+            & self._bo_filter_domain()
+        )
+        report.flush_model()
+        query = report._search(domain)
+        tz = self.env.user.tz or "UTC"
+        columns = {
+            fname: SQL.identifier(report._table, fname) for _k, fname, _t in self._bo_dimensions()
+        }
+        lines = query.select(
+            *(SQL("%s AS %s", column, SQL.identifier(fname)) for fname, column in columns.items()),
+            SQL(
+                "date_trunc('month', timezone(%s, %s))::date AS month",
+                tz,
+                SQL.identifier(report._table, "date"),
+            ),
+            SQL.identifier(report._table, "date"),
+            SQL.identifier(report._table, "price_subtotal"),
+            SQL.identifier(report._table, "margin"),
+            SQL.identifier(report._table, "product_uom_qty"),
+        )
+        group_columns = [SQL.identifier(fname) for fname in columns] + [SQL("month")]
+        which = SQL(
+            "CASE %s END",
+            SQL(" ").join(
+                SQL("WHEN GROUPING(%s) = 0 THEN %s", column, name)
+                for column, name in zip(group_columns, [*columns, "month"], strict=True)
+            ),
+        )
+        key = SQL(
+            "CASE %s END",
+            SQL(" ").join(
+                SQL("WHEN GROUPING(%s) = 0 THEN %s", column, SQL("%s::text", column))
+                for column in group_columns
+            ),
+        )
+        sums = [
+            SQL(
+                "COALESCE(SUM(price_subtotal) FILTER (WHERE date >= %s AND date < %s), 0) AS %s",
+                start,
+                stop,
+                SQL.identifier(name),
+            )
+            for name, (start, stop) in periods.items()
+        ]
+        current_start, current_stop = periods["current"]
+        in_current = SQL("date >= %s AND date < %s", current_start, current_stop)
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH lines AS (%(lines)s)
+                SELECT %(which)s AS dimension,
+                       %(key)s AS key,
+                       %(sums)s,
+                       COALESCE(SUM(margin) FILTER (WHERE %(in_current)s), 0) AS margin,
+                       COALESCE(SUM(product_uom_qty) FILTER (WHERE %(in_current)s), 0) AS quantity
+                  FROM lines
+                 GROUP BY GROUPING SETS (%(sets)s)
+                """,
+                lines=lines,
+                which=which,
+                key=key,
+                sums=SQL(", ").join(sums),
+                in_current=in_current,
+                sets=SQL(", ").join(SQL("(%s)", column) for column in group_columns),
+            )
+        )
+        fields_by_dimension = {fname: dim for dim, fname, _title in self._bo_dimensions()}
+        summary = {dim: [] for dim in [*fields_by_dimension.values(), "month"]}
+        for row in rows:
+            dimension = fields_by_dimension.get(row["dimension"], row["dimension"])
+            if dimension == "month":
+                row["key"] = fields.Date.to_date(row["key"])
+            elif row["key"] is not None:
+                row["key"] = int(row["key"])
+            summary[dimension].append(row)
+        return summary
+
+    def _bo_key_names(self, dimension_field, ids):
+        """{id: display name} of the values of a dimension.
+
+        Read as superuser, as the pivot view does for the groups it shows: the
+        user may read the order lines, hence what they are grouped by.
+        """
+        comodel = self.env["sale.report"]._fields[dimension_field].comodel_name
+        records = self.env[comodel].sudo().with_context(active_test=False).browse(ids)
+        return {record.id: record.display_name for record in records}
+
+    def _bo_detail_lines(self):
+        """Yield the order lines of the period one by one, by order date, read
+        in batches of ``_detail_batch_size`` through ``sale.order.line._search``
+        as the user. Amounts are in the company's currency."""
+        self.ensure_one()
+        lines = self.env["sale.order.line"].with_company(self.company_id)
+        start, stop = self._bo_period_bounds(self._bo_periods()["current"])
+        domain = Domain(
+            [
+                ("order_id.company_id", "=", self.company_id.id),
+                ("state", "in", self.env["sale.report"]._get_done_states()),
+                ("order_id.date_order", ">=", start),
+                ("order_id.date_order", "<", stop),
+                ("display_type", "=", False),
+                ("product_id", "!=", False),
+            ]
+        ) & self._bo_filter_domain(prefix="order_id.")
+        for model in ("sale.order.line", "sale.order", "product.product", "res.partner"):
+            self.env[model].flush_model()
+        query = lines._search(domain)
+        lang = self.env.lang or "en_US"
+        tz = self.env.user.tz or "UTC"
+        last = (datetime.min, 0)
+        while True:
+            rows = self.env.execute_query_dict(
+                SQL(
+                    """
+                    SELECT line.id,
+                           sale.date_order AS sort_date,
+                           timezone(%(tz)s, timezone('UTC', sale.date_order))::date AS date,
+                           sale.name AS order_name,
+                           customer.complete_name AS customer,
+                           CONCAT(
+                               '[' || product.default_code || '] ',
+                               COALESCE(template.name->>%(lang)s, template.name->>'en_US')
+                           ) AS product,
+                           category.complete_name AS category,
+                           salesperson.name AS salesperson,
+                           COALESCE(country.name->>%(lang)s, country.name->>'en_US') AS country,
+                           line.product_uom_qty AS quantity,
+                           COALESCE(uom.name->>%(lang)s, uom.name->>'en_US') AS unit,
+                           line.price_subtotal / %(rate)s AS amount,
+                           COALESCE(line.margin, 0) / %(rate)s AS margin
+                      FROM sale_order_line line
+                      JOIN sale_order sale ON sale.id = line.order_id
+                      JOIN res_partner customer ON customer.id = sale.partner_id
+                      JOIN product_product product ON product.id = line.product_id
+                      JOIN product_template template ON template.id = product.product_tmpl_id
+                      LEFT JOIN product_category category ON category.id = template.categ_id
+                      LEFT JOIN res_users users ON users.id = sale.user_id
+                      LEFT JOIN res_partner salesperson ON salesperson.id = users.partner_id
+                      LEFT JOIN res_country country ON country.id = customer.country_id
+                      LEFT JOIN uom_uom uom ON uom.id = line.product_uom_id
+                     WHERE line.id IN %(lines)s
+                       AND (sale.date_order, line.id) > (%(last_date)s, %(last_id)s)
+                     ORDER BY sale.date_order, line.id
+                     LIMIT %(limit)s
+                    """,
+                    tz=tz,
+                    lang=lang,
+                    rate=SQL(
+                        "CASE COALESCE(sale.currency_rate, 0) WHEN 0 THEN 1.0 "
+                        "ELSE sale.currency_rate END"
+                    ),
+                    lines=query.subselect(),
+                    last_date=last[0],
+                    last_id=last[1],
+                    limit=self._detail_batch_size,
+                )
+            )
+            yield from rows
+            if len(rows) < self._detail_batch_size:
+                return
+            last = (rows[-1]["sort_date"], rows[-1]["id"])
