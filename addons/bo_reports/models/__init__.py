@@ -1,1 +1,3 @@
 from . import sale_order
+from . import bo_report_schedule
+from . import bo_overview_tile

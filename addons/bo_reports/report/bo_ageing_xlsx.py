@@ -1,4 +1,4 @@
-from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_range
 
 from odoo import models
 from odoo.tools.misc import format_date
@@ -51,14 +51,9 @@ class BoAgeingXlsx(models.AbstractModel):
             )
             row += 1
         sheet.autofilter(self._header_row, 0, max(row - 1, self._header_row), last_amount_col + 1)
-        sheet.write_string(row, 0, self.env._("Total"), formats["total_label"])
-        for col, key in enumerate([key for key, _header in columns] + ["total"], start=1):
-            value = sum(line[key] for line in summary)
-            if row == first_row:
-                sheet.write_number(row, col, value, formats["total"])
-                continue
-            cells = f"{xl_rowcol_to_cell(first_row, col)}:{xl_rowcol_to_cell(row - 1, col)}"
-            sheet.write_formula(row, col, f"=SUM({cells})", formats["total"], value)
+        keys = [key for key, _header in columns] + ["total"]
+        totals = {col: sum(line[key] for line in summary) for col, key in enumerate(keys, start=1)}
+        self._write_totals(sheet, row, first_row, formats, totals)
         return sheet
 
     def _write_open_items(self, workbook, formats, wizard, summary):
@@ -77,15 +72,8 @@ class BoAgeingXlsx(models.AbstractModel):
         title = self.env._("Open Items")
         subtitle = self._subtitle(wizard)
         no_partner = self.env._("No Partner")
-        sheet, sheet_number, row = None, 0, self._max_sheet_rows
-        for item in wizard._bo_open_items(summary):
-            if row >= self._max_sheet_rows:
-                if sheet:
-                    sheet.autofilter(self._header_row, 0, row - 1, len(headers) - 1)
-                sheet_number += 1
-                name = title if sheet_number == 1 else f"{title} ({sheet_number})"
-                sheet = self._write_sheet_start(workbook, formats, name, title, subtitle, headers)
-                row = self._header_row + 1
+
+        def write_row(sheet, row, item):
             sheet.write_string(row, 0, item["partner_name"] or no_partner)
             sheet.write_string(row, 1, item["move_name"] or "")
             sheet.write_string(row, 2, item["ref"] or "")
@@ -94,9 +82,10 @@ class BoAgeingXlsx(models.AbstractModel):
             sheet.write_number(row, 5, item["days"])
             sheet.write_number(row, 6, item["open_amount"], formats["money"])
             sheet.write_string(row, 7, labels[item["period"]])
-            row += 1
-        if sheet:
-            sheet.autofilter(self._header_row, 0, row - 1, len(headers) - 1)
+
+        self._write_list_sheets(
+            workbook, formats, title, subtitle, headers, wizard._bo_open_items(summary), write_row
+        )
 
     def generate_xlsx_report(self, workbook, data, wizards):
         wizard = wizards.ensure_one()

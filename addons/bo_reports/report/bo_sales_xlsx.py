@@ -66,16 +66,6 @@ class BoSalesXlsx(models.AbstractModel):
             percent_format,
         )
 
-    def _write_totals(self, sheet, row, first_row, formats, totals):
-        """Totals row: SUM formulas over ``totals`` {col: value}, with cached values."""
-        sheet.write_string(row, 0, self.env._("Total"), formats["total_label"])
-        for col, value in totals.items():
-            if row == first_row:
-                sheet.write_number(row, col, value, formats["total"])
-                continue
-            cells = f"{xl_rowcol_to_cell(first_row, col)}:{xl_rowcol_to_cell(row - 1, col)}"
-            sheet.write_formula(row, col, f"=SUM({cells})", formats["total"], value)
-
     def _write_dimension_sheet(self, workbook, formats, wizard, dimension, rows, subtitle):
         key, fname, title = dimension
         headers = [
@@ -197,29 +187,23 @@ class BoSalesXlsx(models.AbstractModel):
             (self.env._("Margin"), 16),
         ]
         title = self.env._("Order Lines")
-        sheet, sheet_number, row = None, 0, self._max_sheet_rows
-        for line in wizard._bo_detail_lines():
-            if row >= self._max_sheet_rows:
-                if sheet:
-                    sheet.autofilter(self._header_row, 0, row - 1, len(headers) - 1)
-                sheet_number += 1
-                name = title if sheet_number == 1 else f"{title} ({sheet_number})"
-                sheet = self._write_sheet_start(workbook, formats, name, title, subtitle, headers)
-                row = self._header_row + 1
-            sheet.write_string(row, 0, line["order_name"])
-            sheet.write_datetime(row, 1, line["date"], formats["date"])
-            sheet.write_string(row, 2, line["customer"] or "")
-            sheet.write_string(row, 3, line["product"] or "")
-            sheet.write_string(row, 4, line["category"] or "")
-            sheet.write_string(row, 5, line["salesperson"] or "")
-            sheet.write_string(row, 6, line["country"] or "")
-            sheet.write_number(row, 7, line["quantity"], formats["number"])
-            sheet.write_string(row, 8, line["unit"] or "")
-            sheet.write_number(row, 9, line["amount"], formats["money"])
-            sheet.write_number(row, 10, line["margin"], formats["money"])
-            row += 1
-        if sheet:
-            sheet.autofilter(self._header_row, 0, row - 1, len(headers) - 1)
+
+        def write_row(sheet, row, item):
+            sheet.write_string(row, 0, item["order_name"])
+            sheet.write_datetime(row, 1, item["date"], formats["date"])
+            sheet.write_string(row, 2, item["customer"] or "")
+            sheet.write_string(row, 3, item["product"] or "")
+            sheet.write_string(row, 4, item["category"] or "")
+            sheet.write_string(row, 5, item["salesperson"] or "")
+            sheet.write_string(row, 6, item["country"] or "")
+            sheet.write_number(row, 7, item["quantity"], formats["number"])
+            sheet.write_string(row, 8, item["unit"] or "")
+            sheet.write_number(row, 9, item["amount"], formats["money"])
+            sheet.write_number(row, 10, item["margin"], formats["money"])
+
+        self._write_list_sheets(
+            workbook, formats, title, subtitle, headers, wizard._bo_detail_lines(), write_row
+        )
 
     def generate_xlsx_report(self, workbook, data, wizards):
         wizard = wizards.ensure_one()

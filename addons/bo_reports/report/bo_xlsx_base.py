@@ -1,5 +1,7 @@
 import re
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from odoo import models
 from odoo.tools.misc import get_lang
 
@@ -66,3 +68,32 @@ class BoReportsXlsxBase(models.AbstractModel):
             sheet.write_string(self._header_row, col, header, formats["header"])
         sheet.freeze_panes(self._header_row + 1, 1)
         return sheet
+
+    def _write_totals(self, sheet, row, first_row, formats, totals):
+        """Totals row: a SUM formula over the rows above for each ``{col: value}``,
+        with its value cached for readers that do not compute formulas."""
+        sheet.write_string(row, 0, self.env._("Total"), formats["total_label"])
+        for col, value in totals.items():
+            if row == first_row:
+                sheet.write_number(row, col, value, formats["total"])
+                continue
+            cells = f"{xl_rowcol_to_cell(first_row, col)}:{xl_rowcol_to_cell(row - 1, col)}"
+            sheet.write_formula(row, col, f"=SUM({cells})", formats["total"], value)
+
+    def _write_list_sheets(self, workbook, formats, title, subtitle, headers, items, write_row):
+        """One row per item, written by ``write_row(sheet, row, item)``, on a sheet
+        named ``title`` that continues on "title (2)" and so on past Excel's row
+        limit. The first sheet is there even without any item."""
+        sheet_number = 1
+        sheet = self._write_sheet_start(workbook, formats, title, title, subtitle, headers)
+        row = self._header_row + 1
+        for item in items:
+            if row >= self._max_sheet_rows:
+                sheet.autofilter(self._header_row, 0, row - 1, len(headers) - 1)
+                sheet_number += 1
+                name = f"{title} ({sheet_number})"
+                sheet = self._write_sheet_start(workbook, formats, name, title, subtitle, headers)
+                row = self._header_row + 1
+            write_row(sheet, row, item)
+            row += 1
+        sheet.autofilter(self._header_row, 0, max(row - 1, self._header_row), len(headers) - 1)

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -20,8 +19,8 @@ class BoAgeingReportWizard(models.TransientModel):
     """
 
     _name = "bo.ageing.report.wizard"
+    _inherit = "bo.report.wizard.mixin"
     _description = "Receivables and Payables Ageing"
-    _check_company_auto = True
 
     # Age limits (in days) of the ageing periods: (key, first day, last day).
     _ageing_periods = (
@@ -56,12 +55,6 @@ class BoAgeingReportWizard(models.TransientModel):
         required=True,
         default="due",
     )
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
-    )
     partner_ids = fields.Many2many(
         "res.partner",
         string="Partners",
@@ -73,17 +66,6 @@ class BoAgeingReportWizard(models.TransientModel):
         string="Open Items Sheet",
         help="Add a sheet with one row per open item.",
     )
-
-    @api.constrains("company_id")
-    def _check_company_allowed(self):
-        for wizard in self:
-            if wizard.company_id not in self.env.user.company_ids:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s is not one of your companies: choose one of yours.",
-                        company=wizard.company_id.display_name,
-                    )
-                )
 
     def action_export_xlsx(self):
         self.ensure_one()

@@ -20,8 +20,8 @@ class BoSalesReportWizard(models.TransientModel):
     """
 
     _name = "bo.sales.report.wizard"
+    _inherit = "bo.sale.report.filter.mixin"
     _description = "Sales Performance Report"
-    _check_company_auto = True
 
     # Order lines fetched per query for the detail sheet.
     _detail_batch_size = 5000
@@ -35,33 +35,6 @@ class BoSalesReportWizard(models.TransientModel):
         string="To",
         required=True,
         default=fields.Date.context_today,
-    )
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
-    )
-    partner_ids = fields.Many2many(
-        "res.partner",
-        string="Customers",
-        check_company=True,
-        help="Leave empty for every customer. A company includes its contacts.",
-    )
-    product_ids = fields.Many2many(
-        "product.product",
-        string="Products",
-        check_company=True,
-    )
-    categ_ids = fields.Many2many(
-        "product.category",
-        string="Product Categories",
-        help="A category includes its subcategories.",
-    )
-    user_ids = fields.Many2many(
-        "res.users",
-        string="Salespeople",
-        domain=[("share", "=", False)],
     )
     by_customer = fields.Boolean(default=True)
     by_product = fields.Boolean(default=True)
@@ -78,17 +51,6 @@ class BoSalesReportWizard(models.TransientModel):
         for wizard in self:
             if wizard.date_from > wizard.date_to:
                 raise ValidationError(self.env._("The period must start before it ends."))
-
-    @api.constrains("company_id")
-    def _check_company_allowed(self):
-        for wizard in self:
-            if wizard.company_id not in self.env.user.company_ids:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s is not one of your companies: choose one of yours.",
-                        company=wizard.company_id.display_name,
-                    )
-                )
 
     def action_export_xlsx(self):
         self.ensure_one()
@@ -155,21 +117,6 @@ class BoSalesReportWizard(models.TransientModel):
     # ------------------------------------------------------------------
     # Queries
     # ------------------------------------------------------------------
-
-    def _bo_filter_domain(self, prefix=""):
-        """Filters of the wizard on ``sale.report`` (or, with ``prefix``, on a
-        model that reaches the same fields through it)."""
-        self.ensure_one()
-        domain = Domain.TRUE
-        if self.partner_ids:
-            domain &= Domain(f"{prefix}partner_id", "child_of", self.partner_ids.ids)
-        if self.product_ids:
-            domain &= Domain("product_id", "in", self.product_ids.ids)
-        if self.categ_ids:
-            domain &= Domain(f"{prefix and 'product_id.'}categ_id", "child_of", self.categ_ids.ids)
-        if self.user_ids:
-            domain &= Domain(f"{prefix}user_id", "in", self.user_ids.ids)
-        return domain
 
     def _bo_report_lines(self):
         """``sale.report`` as the user, in the company's currency."""
