@@ -84,3 +84,27 @@ def test_supplier_evaluation_benchmark_query_count_constant(odoo_server):
     )
     assert result.returncode == 0, "supplier evaluation benchmark failed: see its output above"
     assert "extra queries for" in result.stdout
+
+
+def test_sales_report_benchmark_against_odoo_export(odoo_server):
+    """Sales Performance XLSX of 100,000 lines against Odoo's own XLSX export."""
+    template = os.environ.get("BO_TEMPLATE_DB")
+    own_template = not template
+    if own_template:
+        template = f"bo_bench_tmpl_{uuid.uuid4().hex[:8]}"
+        odoo_server.odoo(
+            "-d", template, "-i", "sale_management,sale_stock,report_xlsx", "--with-demo",
+            "--stop-after-init", "--log-level=warn",
+        )  # fmt: skip
+    try:
+        result = _run(
+            odoo_server.python,
+            "bench_sales_report.py",
+            f"--template={template}",
+            f"--lines={os.environ.get('BO_BENCH_SALES_LINES', '100000')}",
+            f"--addons-path={odoo_server.addons_path}",
+        )
+    finally:
+        if own_template:
+            subprocess.run([odoo_server.python, "-m", "odoo", "db", "drop", template], check=False)
+    assert result.returncode == 0, "sales report benchmark failed: see its output above"

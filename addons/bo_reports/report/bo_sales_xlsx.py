@@ -190,7 +190,7 @@ class BoSalesXlsx(models.AbstractModel):
 
         def write_row(sheet, row, item):
             sheet.write_string(row, 0, item["order_name"])
-            sheet.write_datetime(row, 1, item["date"], formats["date"])
+            sheet.write_number(row, 1, self._excel_date(item["date"]), formats["date"])
             sheet.write_string(row, 2, item["customer"] or "")
             sheet.write_string(row, 3, item["product"] or "")
             sheet.write_string(row, 4, item["category"] or "")

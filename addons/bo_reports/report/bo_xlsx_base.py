@@ -1,4 +1,5 @@
 import re
+from datetime import date
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -17,6 +18,11 @@ EXCEL_DATE_CODES = {
     "%a": "ddd",
     "%A": "dddd",
 }
+
+
+# Day 0 of Excel's dates (with its 1900 leap year bug): a date is written as
+# its number of days since then, which is much faster than write_datetime().
+EXCEL_EPOCH = date(1899, 12, 30)
 
 
 class BoReportsXlsxBase(models.AbstractModel):
@@ -41,6 +47,11 @@ class BoReportsXlsxBase(models.AbstractModel):
     def _excel_date_format(self):
         posix = get_lang(self.env).date_format or "%Y-%m-%d"
         return re.sub(r"%[a-zA-Z]", lambda m: EXCEL_DATE_CODES.get(m.group(), ""), posix)
+
+    @staticmethod
+    def _excel_date(value):
+        """A date as Excel's serial number, to write with a date format."""
+        return (value - EXCEL_EPOCH).days
 
     def _formats(self, workbook, currency):
         money = self._report_xlsx_currency_format(currency)

@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 
 class BoSalesReportWizard(models.TransientModel):
@@ -24,7 +24,7 @@ class BoSalesReportWizard(models.TransientModel):
     _description = "Sales Performance Report"
 
     # Order lines fetched per query for the detail sheet.
-    _detail_batch_size = 5000
+    _detail_batch_size = 10000
 
     date_from = fields.Date(
         string="From",
@@ -229,9 +229,13 @@ class BoSalesReportWizard(models.TransientModel):
         return {record.id: record.display_name for record in records}
 
     def _bo_detail_lines(self):
-        """Yield the order lines of the period one by one, by order date, read
-        in batches of ``_detail_batch_size`` through ``sale.order.line._search``
-        as the user. Amounts are in the company's currency."""
+        """Yield the order lines of the period one by one, by order date.
+
+        The lines are found once through ``sale.order.line._search`` as the
+        user (record rules apply), then read by primary key in batches of
+        ``_detail_batch_size``: memory holds their ids and one batch at a time.
+        Amounts are in the company's currency.
+        """
         self.ensure_one()
         lines = self.env["sale.order.line"].with_company(self.company_id)
         start, stop = self._bo_period_bounds(self._bo_periods()["current"])
@@ -248,16 +252,28 @@ class BoSalesReportWizard(models.TransientModel):
         for model in ("sale.order.line", "sale.order", "product.product", "res.partner"):
             self.env[model].flush_model()
         query = lines._search(domain)
-        lang = self.env.lang or "en_US"
-        tz = self.env.user.tz or "UTC"
-        last = (datetime.min, 0)
-        while True:
-            rows = self.env.execute_query_dict(
+        line_ids = [
+            line_id
+            for (line_id,) in self.env.execute_query(
                 SQL(
                     """
-                    SELECT line.id,
-                           sale.date_order AS sort_date,
-                           timezone(%(tz)s, timezone('UTC', sale.date_order))::date AS date,
+                    SELECT line.id
+                      FROM sale_order_line line
+                      JOIN sale_order sale ON sale.id = line.order_id
+                     WHERE line.id IN %s
+                     ORDER BY sale.date_order, line.id
+                    """,
+                    query.subselect(),
+                )
+            )
+        ]
+        lang = self.env.lang or "en_US"
+        tz = self.env.user.tz or "UTC"
+        for batch in split_every(self._detail_batch_size, line_ids, list):
+            yield from self.env.execute_query_dict(
+                SQL(
+                    """
+                    SELECT timezone(%(tz)s, timezone('UTC', sale.date_order))::date AS date,
                            sale.name AS order_name,
                            customer.complete_name AS customer,
                            CONCAT(
@@ -281,10 +297,8 @@ class BoSalesReportWizard(models.TransientModel):
                       LEFT JOIN res_partner salesperson ON salesperson.id = users.partner_id
                       LEFT JOIN res_country country ON country.id = customer.country_id
                       LEFT JOIN uom_uom uom ON uom.id = line.product_uom_id
-                     WHERE line.id IN %(lines)s
-                       AND (sale.date_order, line.id) > (%(last_date)s, %(last_id)s)
+                     WHERE line.id = ANY(%(batch)s)
                      ORDER BY sale.date_order, line.id
-                     LIMIT %(limit)s
                     """,
                     tz=tz,
                     lang=lang,
@@ -292,13 +306,6 @@ class BoSalesReportWizard(models.TransientModel):
                         "CASE COALESCE(sale.currency_rate, 0) WHEN 0 THEN 1.0 "
                         "ELSE sale.currency_rate END"
                     ),
-                    lines=query.subselect(),
-                    last_date=last[0],
-                    last_id=last[1],
-                    limit=self._detail_batch_size,
+                    batch=batch,
                 )
             )
-            yield from rows
-            if len(rows) < self._detail_batch_size:
-                return
-            last = (rows[-1]["sort_date"], rows[-1]["id"])
