@@ -5,7 +5,7 @@ import traceback
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
 _logger = logging.getLogger(__name__)
@@ -226,6 +226,15 @@ class BoReportSchedule(models.Model):
     def _send_report(self):
         """Render the report as the owner and email it to the recipients."""
         self.ensure_one()
+        if not self.user_id.active:
+            # Whoever left must not keep sending what they could read.
+            raise UserError(
+                self.env._(
+                    "%(user)s, the owner of the schedule, is archived: a user who may "
+                    "still run the report must save the schedule again.",
+                    user=self.user_id.name,
+                )
+            )
         today = fields.Date.context_today(self.with_user(self.user_id))
         wizard, report_ref = self._report_wizard(today)
         content, file_type = wizard.env["ir.actions.report"]._render(report_ref, wizard.ids)

@@ -45,6 +45,14 @@ class TestReportSchedule(SalesReportCase):
         with freeze_time(when):
             self.env["bo.report.schedule"]._cron_send_due_reports()
 
+    def _run_failing_cron(self, when):
+        """Run the cron and check that it logged the failure for the admin."""
+        with self.assertLogs(
+            "odoo.addons.bo_reports.models.bo_report_schedule", level="WARNING"
+        ) as logs:
+            self._run_cron(when)
+        self.assertIn("failed", logs.output[0])
+
     def _sent(self, schedule):
         """The messages of the schedule that carried a report, newest first."""
         return schedule.message_ids.filtered("attachment_ids")
@@ -121,15 +129,15 @@ class TestReportSchedule(SalesReportCase):
     def test_failure_is_logged_retried_and_never_lost(self):
         # The clerk may not read sales: the report fails with the clerk's rights.
         schedule = self._schedule(user=self.clerk)
-        self._run_cron("2026-04-02 06:05:00")
+        self._run_failing_cron("2026-04-02 06:05:00")
         self.assertFalse(self._sent(schedule))
         self.assertEqual(schedule.failure_count, 1)
         self.assertIn("AccessError", schedule.last_error)
         self.assertEqual(schedule.next_run, datetime(2026, 4, 2, 7, 5))
         self.assertIn("could not be generated (attempt 1)", schedule.message_ids[0].body)
-        self._run_cron("2026-04-02 07:10:00")
+        self._run_failing_cron("2026-04-02 07:10:00")
         self.assertFalse(schedule.activity_ids)
-        self._run_cron("2026-04-02 08:15:00")
+        self._run_failing_cron("2026-04-02 08:15:00")
         self.assertEqual(schedule.failure_count, 3)
         self.assertEqual(schedule.activity_ids.user_id, self.clerk)
         # Rights given: the next retry sends the report and the rhythm resumes.
@@ -162,3 +170,15 @@ class TestReportSchedule(SalesReportCase):
             schedule.with_user(self.manager).action_send_now()
         self.assertEqual(len(self._sent(schedule)), 1)
         self.assertEqual(schedule.next_run, datetime(2026, 4, 2, 6, 0))
+
+    def test_an_archived_owner_sends_nothing(self):
+        schedule = self._schedule(user=self.salesman).with_env(self.env)
+        self.salesman.active = False
+        self._run_failing_cron("2026-04-02 06:05:00")
+        self.assertFalse(self._sent(schedule))
+        self.assertIn("is archived", schedule.last_error)
+        # A manager who saves it again becomes its owner and it runs.
+        schedule.with_user(self.manager).recipient_ids = self.director
+        self.assertEqual(schedule.user_id, self.manager)
+        self._run_cron("2026-04-02 07:10:00")
+        self.assertEqual(len(self._sent(schedule)), 1)
