@@ -21,7 +21,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = "bo_base,bo_mailroom,bo_orders,bo_orders_mailroom,bo_suppliers,bo_reports"
+ADDONS = ",".join(
+    [
+        "bo_base",
+        "bo_mailroom",
+        "bo_orders",
+        "bo_orders_mailroom",
+        "bo_suppliers",
+        "bo_reports",
+        "bo_reports_suppliers",
+    ]
+)
 
 
 class OdooServer:

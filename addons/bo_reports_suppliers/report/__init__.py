@@ -1,0 +1,1 @@
+from . import bo_supplier_scorecard_xlsx
