@@ -120,7 +120,7 @@ class BoBacklogReportWizard(models.TransientModel):
         ``_detail_batch_size``."""
         self.ensure_one()
         lang = self.env.lang or "en_US"
-        last = None
+        last, product_names = None, {}
         while True:
             after = SQL()
             if last:
@@ -136,15 +136,9 @@ class BoBacklogReportWizard(models.TransientModel):
                     SELECT open_lines.*,
                            customer.complete_name AS customer,
                            salesperson.name AS salesperson,
-                           CONCAT(
-                               '[' || product.default_code || '] ',
-                               COALESCE(template.name->>%(lang)s, template.name->>'en_US')
-                           ) AS product,
                            COALESCE(uom.name->>%(lang)s, uom.name->>'en_US') AS unit
                       FROM open_lines
                       JOIN res_partner customer ON customer.id = open_lines.partner_id
-                      JOIN product_product product ON product.id = open_lines.product_id
-                      JOIN product_template template ON template.id = product.product_tmpl_id
                       LEFT JOIN uom_uom uom ON uom.id = open_lines.product_uom_id
                       LEFT JOIN res_users users ON users.id = open_lines.user_id
                       LEFT JOIN res_partner salesperson ON salesperson.id = users.partner_id
@@ -158,7 +152,7 @@ class BoBacklogReportWizard(models.TransientModel):
                     limit=self._detail_batch_size,
                 )
             )
-            yield from rows
+            yield from self._bo_name_products(rows, product_names)
             if len(rows) < self._detail_batch_size:
                 return
             last = rows[-1]

@@ -73,3 +73,19 @@ class BoSaleReportFilterMixin(models.AbstractModel):
         if self.user_ids:
             domain &= Domain(f"{prefix}user_id", "in", self.user_ids.ids)
         return domain
+
+    def _bo_name_products(self, rows, names):
+        """Set the ``product`` of each row to the name Odoo shows for its
+        ``product_id`` (code, name and variant values, in the user's language).
+
+        ``names`` caches the names across batches: each product is read once.
+        Read as superuser, as a many2one shows the product of a line the user
+        may read.
+        """
+        missing = {row["product_id"] for row in rows} - names.keys()
+        if missing:
+            products = self.env["product.product"].sudo().with_context(active_test=False)
+            names.update((product.id, product.display_name) for product in products.browse(missing))
+        for row in rows:
+            row["product"] = names[row["product_id"]]
+        return rows

@@ -269,17 +269,15 @@ class BoSalesReportWizard(models.TransientModel):
         ]
         lang = self.env.lang or "en_US"
         tz = self.env.user.tz or "UTC"
+        product_names = {}
         for batch in split_every(self._detail_batch_size, line_ids, list):
-            yield from self.env.execute_query_dict(
+            rows = self.env.execute_query_dict(
                 SQL(
                     """
                     SELECT timezone(%(tz)s, timezone('UTC', sale.date_order))::date AS date,
                            sale.name AS order_name,
                            customer.complete_name AS customer,
-                           CONCAT(
-                               '[' || product.default_code || '] ',
-                               COALESCE(template.name->>%(lang)s, template.name->>'en_US')
-                           ) AS product,
+                           line.product_id,
                            category.complete_name AS category,
                            salesperson.name AS salesperson,
                            COALESCE(country.name->>%(lang)s, country.name->>'en_US') AS country,
@@ -309,3 +307,4 @@ class BoSalesReportWizard(models.TransientModel):
                     batch=batch,
                 )
             )
+            yield from self._bo_name_products(rows, product_names)
