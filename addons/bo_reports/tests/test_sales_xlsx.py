@@ -218,6 +218,10 @@ class TestSalesXlsx(SalesReportCase):
             self.assertEqual(periods["previous"], previous)
         leap = self._wizard(date_from=date(2028, 2, 1), date_to=date(2028, 2, 29))._bo_periods()
         self.assertEqual(leap["last_year"], (date(2027, 2, 1), date(2027, 2, 28)))
+        after_leap = self._wizard(date_from=date(2025, 2, 1), date_to=date(2025, 2, 28))
+        self.assertEqual(
+            after_leap._bo_periods()["last_year"], (date(2024, 2, 1), date(2024, 2, 29))
+        )
 
     def test_summary_takes_one_query_whatever_the_number_of_customers(self):
         wizard = self._wizard()

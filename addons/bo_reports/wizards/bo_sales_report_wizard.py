@@ -71,16 +71,18 @@ class BoSalesReportWizard(models.TransientModel):
         """
         self.ensure_one()
         start, end = self.date_from, self.date_to
+        last_year_start = start - relativedelta(years=1)
         if start.day == 1 and (end + timedelta(days=1)).day == 1:
-            months = (end.year - start.year) * 12 + end.month - start.month + 1
-            previous = (start - relativedelta(months=months), start - timedelta(days=1))
+            months = relativedelta(
+                months=(end.year - start.year) * 12 + end.month - start.month + 1
+            )
+            previous = (start - months, start - timedelta(days=1))
+            # February last year may have a day more or less than this one.
+            last_year = (last_year_start, last_year_start + months - timedelta(days=1))
         else:
             previous = (start - (end - start) - timedelta(days=1), start - timedelta(days=1))
-        return {
-            "current": (start, end),
-            "previous": previous,
-            "last_year": (start - relativedelta(years=1), end - relativedelta(years=1)),
-        }
+            last_year = (last_year_start, end - relativedelta(years=1))
+        return {"current": (start, end), "previous": previous, "last_year": last_year}
 
     def _bo_period_bounds(self, period):
         """UTC datetimes bounding a period of days in the user's time zone, as
