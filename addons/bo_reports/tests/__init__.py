@@ -5,3 +5,4 @@ from . import test_sales_xlsx
 from . import test_report_schedule
 from . import test_overview
 from . import test_backlog_xlsx
+from . import test_expense_xlsx
