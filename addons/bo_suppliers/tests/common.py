@@ -66,6 +66,9 @@ class BoSuppliersCommon(TransactionCase):
 
     @classmethod
     def _user(cls, login, name, groups, **values):
+        # Everyone in the test's time zone: "today" (expiries, deadlines) is
+        # then the same day for all of them, whatever the hour of the run.
+        values.setdefault("tz", cls.env.user.tz or "UTC")
         return new_test_user(
             cls.env(context=dict(cls.env.context, no_reset_password=True)),
             login=login,
