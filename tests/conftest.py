@@ -30,6 +30,7 @@ ADDONS = ",".join(
         "bo_suppliers",
         "bo_reports",
         "bo_reports_suppliers",
+        "bo_reports_mailroom",
     ]
 )
 
@@ -60,6 +61,8 @@ class OdooServer:
             "--http-interface=127.0.0.1", f"--http-port={self.port}",
             # info: the access log lines carry each request's query count
             "--max-cron-threads=0", "--log-level=info", f"--logfile={log_path}",
+            # queue_job's runner, as bin/bo-serve has it: reports in the background
+            "--load=base,rpc,web,queue_job",
         ]  # fmt: skip
         self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120

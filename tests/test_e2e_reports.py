@@ -4,6 +4,7 @@ does, in the user's language, with the numbers Odoo shows."""
 import http.cookiejar
 import io
 import json
+import time
 import urllib.request
 from datetime import date
 
@@ -100,3 +101,39 @@ def test_overview_counts_what_its_lists_show(odoo_server):
         action = clerk.call_json("bo.overview.tile", "action_open", [tile["id"]])
         shown = clerk.call(action["res_model"], "search_count", action["domain"])
         assert shown == tile["count"], action["name"]
+
+
+def test_report_run_in_the_background_by_the_job_runner_reaches_the_inbox(odoo_server):
+    """The server loads queue_job as bin/bo-serve does: its runner runs the job."""
+    client, foreground = _download_sales_report(odoo_server, "bomanager", "bomanager")
+    year = date.today().year
+    wizard_id = client.call(
+        "bo.sales.report.wizard",
+        "create",
+        {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31", "detail": True},
+    )
+    action = client.call_json("bo.sales.report.wizard", "action_run_in_background", [wizard_id])
+    assert action["res_model"] == "bo.report.run"
+    fields = ["state", "progress", "in_foreground", "attachment_id", "message_ids"]
+    deadline = time.monotonic() + 120
+    while True:
+        [run] = client.call("bo.report.run", "read", [action["res_id"]], fields)
+        if run["state"] in ("done", "failed") or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert (run["state"], run["progress"], run["in_foreground"]) == ("done", 100, False)
+    opener = _web_session(odoo_server, "bomanager", "bomanager")
+    url = f"{odoo_server.url}/web/content/{run['attachment_id'][0]}?download=true"
+    with opener.open(url, timeout=60) as response:
+        workbook = load_workbook(io.BytesIO(response.read()), data_only=True)
+    assert _rows(workbook["Order Lines"]) == _rows(foreground["Order Lines"])
+    # The file came to the manager's inbox with the message on the run.
+    manager = client.call("res.users", "read", [client.uid], ["partner_id"])[0]
+    [message] = client.call(
+        "mail.message",
+        "read",
+        run["message_ids"][:1],
+        ["attachment_ids", "notified_partner_ids"],
+    )
+    assert message["attachment_ids"] == [run["attachment_id"][0]]
+    assert manager["partner_id"][0] in message["notified_partner_ids"]

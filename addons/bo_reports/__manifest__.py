@@ -9,6 +9,7 @@
     "depends": [
         "bo_base",
         "report_xlsx",
+        "queue_job",
         "sale",
         "sale_margin",
         "mail",
@@ -31,6 +32,7 @@
         "wizards/bo_backlog_report_wizard_views.xml",
         "wizards/bo_expense_report_wizard_views.xml",
         "views/bo_report_schedule_views.xml",
+        "views/bo_report_run_views.xml",
         "views/bo_overview_tile_views.xml",
         "views/bo_expense_target_views.xml",
         "views/menus.xml",

@@ -59,6 +59,8 @@ class BoReportSchedule(models.Model):
             ("sales", "Sales Performance"),
             ("receivable", "Receivables Ageing"),
             ("payable", "Payables Ageing"),
+            ("backlog", "Order Backlog"),
+            ("expense", "Expense Monitoring"),
         ],
         required=True,
         default="sales",
@@ -74,8 +76,9 @@ class BoReportSchedule(models.Model):
         ],
         default="last_month",
         tracking=True,
-        help="Sales performance: the period reported, counted back from the day of "
-        "the run. Ageing is always as of the day of the run.",
+        help="Reports of a period (sales performance, expenses and the bridges' "
+        "reports): the period reported, counted back from the day of the run. "
+        "Ageing and backlog are always as of the day of the run.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, tracking=True
@@ -193,35 +196,48 @@ class BoReportSchedule(models.Model):
 
     def _report_wizard(self, today):
         """The report's wizard, filled in as the owner would, in the schedule's
-        company and language; and the report to render from it."""
+        company and language, by ``_wizard_<report>(env, today)``."""
         self.ensure_one()
         env = self.env(
             user=self.user_id,
             su=False,
             context=dict(self.env.context, lang=self.lang, allowed_company_ids=self.company_id.ids),
         )
-        if self.report == "sales":
-            date_from, date_to = self._period_dates(today)
-            wizard = env["bo.sales.report.wizard"].create(
-                {
-                    "date_from": date_from,
-                    "date_to": date_to,
-                    "company_id": self.company_id.id,
-                    "partner_ids": self.partner_ids.ids,
-                    "detail": self.detail,
-                }
+        return getattr(self, f"_wizard_{self.report}")(env, today)
+
+    def _common_wizard_values(self):
+        return {"company_id": self.company_id.id, "partner_ids": self.partner_ids.ids}
+
+    def _wizard_sales(self, env, today):
+        date_from, date_to = self._period_dates(today)
+        return env["bo.sales.report.wizard"].create(
+            dict(
+                self._common_wizard_values(),
+                date_from=date_from,
+                date_to=date_to,
+                detail=self.detail,
             )
-            return wizard, "bo_reports.action_report_bo_sales_xlsx"
-        wizard = env["bo.ageing.report.wizard"].create(
-            {
-                "kind": self.report,
-                "as_of_date": today,
-                "company_id": self.company_id.id,
-                "partner_ids": self.partner_ids.ids,
-                "detail": self.detail,
-            }
         )
-        return wizard, "bo_reports.action_report_bo_ageing_xlsx"
+
+    def _wizard_ageing(self, env, today):
+        return env["bo.ageing.report.wizard"].create(
+            dict(
+                self._common_wizard_values(), kind=self.report, as_of_date=today, detail=self.detail
+            )
+        )
+
+    _wizard_receivable = _wizard_payable = _wizard_ageing
+
+    def _wizard_backlog(self, env, today):
+        return env["bo.backlog.report.wizard"].create(
+            dict(self._common_wizard_values(), as_of_date=today)
+        )
+
+    def _wizard_expense(self, env, today):
+        date_from, date_to = self._period_dates(today)
+        return env["bo.expense.report.wizard"].create(
+            {"company_id": self.company_id.id, "date_from": date_from, "date_to": date_to}
+        )
 
     def _send_report(self):
         """Render the report as the owner and email it to the recipients."""
@@ -236,8 +252,10 @@ class BoReportSchedule(models.Model):
                 )
             )
         today = fields.Date.context_today(self.with_user(self.user_id))
-        wizard, report_ref = self._report_wizard(today)
-        content, file_type = wizard.env["ir.actions.report"]._render(report_ref, wizard.ids)
+        wizard = self._report_wizard(today)
+        content, file_type = wizard.env["ir.actions.report"]._render(
+            wizard._bo_report_ref, wizard.ids
+        )
         report_name = dict(self._fields["report"]._description_selection(wizard.env))[self.report]
         filename = f"{report_name} {today.isoformat()}.{file_type}"
         attachment = self.env["ir.attachment"].create(

@@ -6,3 +6,4 @@ from . import test_report_schedule
 from . import test_overview
 from . import test_backlog_xlsx
 from . import test_expense_xlsx
+from . import test_report_run

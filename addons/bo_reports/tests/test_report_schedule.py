@@ -182,3 +182,66 @@ class TestReportSchedule(SalesReportCase):
         self.assertEqual(schedule.user_id, self.manager)
         self._run_cron("2026-04-02 07:10:00")
         self.assertEqual(len(self._sent(schedule)), 1)
+
+    def test_every_report_can_be_scheduled(self):
+        self.manager.group_ids |= self.env.ref("account.group_account_invoice")
+        expected = {
+            "backlog": ("Order Backlog 2026-04-02.xlsx", "Backlog"),
+            "expense": ("Expense Monitoring 2026-04-02.xlsx", "By Account"),
+        }
+        schedules = {report: self._schedule(report=report) for report in expected}
+        self._run_cron("2026-04-02 06:05:00")
+        for report, (filename, sheet) in expected.items():
+            attachment = self._sent(schedules[report]).attachment_ids
+            self.assertEqual(attachment.name, filename)
+            workbook = self._workbook(base64.b64decode(attachment.datas))
+            self.assertIn(sheet, workbook.sheetnames)
+            self.assertFalse(schedules[report].failure_count)
+
+    def test_copy_and_import_make_the_copier_the_owner(self):
+        schedule = self._schedule()
+        copy = schedule.with_user(self.manager).copy()
+        self.assertEqual(copy.user_id, self.manager)
+        other_manager = new_test_user(
+            self.env,
+            login="bo_schedule_manager_3",
+            groups="bo_base.group_bo_manager,sales_team.group_sale_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        # Managers see every schedule; a copy runs with the copier's rights.
+        copy = schedule.with_user(other_manager).copy()
+        self.assertEqual(copy.user_id, other_manager)
+        # An import naming another owner is refused that owner.
+        admin = self.env.ref("base.user_admin")
+        result = (
+            self.env["bo.report.schedule"]
+            .with_user(self.clerk)
+            .load(
+                ["name", "report", "recipient_ids/.id", "user_id/.id"],
+                [["Importata", "sales", str(self.director.id), str(admin.id)]],
+            )
+        )
+        imported = self.env["bo.report.schedule"].browse(result["ids"])
+        self.assertFalse(result["messages"])
+        self.assertEqual(imported.user_id, self.clerk)
+
+    def test_another_companys_schedules_stay_out(self):
+        other_schedule = self.env["bo.report.schedule"].create(
+            {
+                "name": "Altra ditta",
+                "company_id": self.other_company.id,
+                "recipient_ids": [Command.set(self.director.ids)],
+            }
+        )
+        outsider = new_test_user(
+            self.env,
+            login="bo_schedule_outsider",
+            groups="bo_base.group_bo_manager,sales_team.group_sale_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        schedules = self.env["bo.report.schedule"].with_user(outsider)
+        self.assertFalse(schedules.search([("id", "=", other_schedule.id)]))
+        with self.assertRaises(AccessError):
+            other_schedule.with_user(outsider).read(["name"])

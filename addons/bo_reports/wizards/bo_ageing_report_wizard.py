@@ -21,6 +21,7 @@ class BoAgeingReportWizard(models.TransientModel):
     _name = "bo.ageing.report.wizard"
     _inherit = "bo.report.wizard.mixin"
     _description = "Receivables and Payables Ageing"
+    _bo_report_ref = "bo_reports.action_report_bo_ageing_xlsx"
 
     # Age limits (in days) of the ageing periods: (key, first day, last day).
     _ageing_periods = (
@@ -66,12 +67,6 @@ class BoAgeingReportWizard(models.TransientModel):
         string="Open Items Sheet",
         help="Add a sheet with one row per open item.",
     )
-
-    def action_export_xlsx(self):
-        self.ensure_one()
-        report = self.env.ref("bo_reports.action_report_bo_ageing_xlsx")
-        # A spreadsheet has no letterhead: never ask to configure the document layout.
-        return report.report_action(self, config=False)
 
     # ------------------------------------------------------------------
     # Periods and weeks

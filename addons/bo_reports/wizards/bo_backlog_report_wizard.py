@@ -16,6 +16,7 @@ class BoBacklogReportWizard(models.TransientModel):
     _name = "bo.backlog.report.wizard"
     _inherit = "bo.sale.report.filter.mixin"
     _description = "Order Backlog Report"
+    _bo_report_ref = "bo_reports.action_report_bo_backlog_xlsx"
 
     # Open lines fetched per query for the backlog sheet.
     _detail_batch_size = 5000
@@ -30,11 +31,6 @@ class BoBacklogReportWizard(models.TransientModel):
         string="Late Lines Only",
         help="Only lines whose promised date is before the as-of date.",
     )
-
-    def action_export_xlsx(self):
-        self.ensure_one()
-        report = self.env.ref("bo_reports.action_report_bo_backlog_xlsx")
-        return report.report_action(self, config=False)
 
     def _bo_open_lines_sql(self):
         """SQL of the open lines, one row per order line still to deliver."""

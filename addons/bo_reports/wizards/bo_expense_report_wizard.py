@@ -1,7 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import fields, models
 from odoo.fields import Domain
 
 from ..models.bo_expense_target import EXPENSE_TYPES
@@ -22,21 +21,17 @@ class BoExpenseReportWizard(models.TransientModel):
     """
 
     _name = "bo.expense.report.wizard"
-    _inherit = "bo.report.wizard.mixin"
+    _inherit = ["bo.report.wizard.mixin", "bo.report.period.mixin"]
     _description = "Expense Monitoring Report"
+    _bo_report_ref = "bo_reports.action_report_bo_expense_xlsx"
 
-    date_from = fields.Date(
-        string="From",
-        required=True,
-        default=lambda self: fields.Date.context_today(self).replace(month=1, day=1),
-    )
-    date_to = fields.Date(
-        string="To",
-        required=True,
-        default=lambda self: (
-            fields.Date.context_today(self).replace(day=1) + relativedelta(months=1, days=-1)
-        ),
-    )
+    def _bo_default_period(self):
+        """The year to the end of this month."""
+        today = fields.Date.context_today(self)
+        return today.replace(month=1, day=1), today.replace(day=1) + relativedelta(
+            months=1, days=-1
+        )
+
     account_ids = fields.Many2many(
         "account.account",
         string="Expense Accounts",
@@ -48,17 +43,6 @@ class BoExpenseReportWizard(models.TransientModel):
         string="Analytic Accounts",
         check_company=True,
     )
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for wizard in self:
-            if wizard.date_from > wizard.date_to:
-                raise ValidationError(self.env._("The period must start before it ends."))
-
-    def action_export_xlsx(self):
-        self.ensure_one()
-        report = self.env.ref("bo_reports.action_report_bo_expense_xlsx")
-        return report.report_action(self, config=False)
 
     def _bo_bill_lines_domain(self):
         self.ensure_one()

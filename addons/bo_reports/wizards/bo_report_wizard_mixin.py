@@ -1,14 +1,22 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 
 class BoReportWizardMixin(models.AbstractModel):
-    """The company a report wizard reports on: one of the user's companies."""
+    """A report wizard: the company it reports on (one of the user's
+    companies), its export at once or in the background, and its progress."""
 
     _name = "bo.report.wizard.mixin"
     _description = "Back Office Report Wizard"
     _check_company_auto = True
+
+    # The wizard's report: the XML id of its ir.actions.report.
+    _bo_report_ref = None
 
     company_id = fields.Many2one(
         "res.company",
@@ -27,6 +35,71 @@ class BoReportWizardMixin(models.AbstractModel):
                         company=wizard.company_id.display_name,
                     )
                 )
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        report = self.env.ref(self._bo_report_ref)
+        # A spreadsheet has no letterhead: never ask to configure the document layout.
+        return report.report_action(self, config=False)
+
+    def action_run_in_background(self):
+        """Generate the report as a background job and open its run: the user
+        keeps working and gets the file in their inbox when it is ready."""
+        self.ensure_one()
+        run = self.env["bo.report.run"]._start(self, self._bo_report_ref)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": run._name,
+            "res_id": run.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _bo_progress(self, done, total):
+        """Tell the background run, if any, that ``done`` of ``total`` items
+        are written."""
+        report_progress = self.env.context.get("bo_report_progress")
+        if report_progress and total:
+            report_progress(100 * done / total)
+
+
+class BoReportPeriodMixin(models.AbstractModel):
+    """The period a report wizard reports on; a wizard sets its default period
+    in ``_bo_default_period``."""
+
+    _name = "bo.report.period.mixin"
+    _description = "Back Office Report Period"
+
+    date_from = fields.Date(
+        string="From",
+        required=True,
+        default=lambda self: self._bo_default_period()[0],
+    )
+    date_to = fields.Date(
+        string="To",
+        required=True,
+        default=lambda self: self._bo_default_period()[1],
+    )
+
+    def _bo_default_period(self):
+        """(first day, last day) proposed: the month to date."""
+        today = fields.Date.context_today(self)
+        return today.replace(day=1), today
+
+    def _bo_period_bounds(self, period):
+        """UTC datetimes bounding a period of days in the user's time zone, as
+        the web client filters order dates."""
+        tz = pytz.timezone(self.env.user.tz or "UTC")
+        first, last = period
+        start = tz.localize(datetime.combine(first, time.min)).astimezone(pytz.UTC)
+        stop = tz.localize(datetime.combine(last + timedelta(days=1), time.min))
+        return start.replace(tzinfo=None), stop.astimezone(pytz.UTC).replace(tzinfo=None)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for wizard in self:
+            if wizard.date_from > wizard.date_to:
+                raise ValidationError(self.env._("The period must start before it ends."))
 
 
 class BoSaleReportFilterMixin(models.AbstractModel):

@@ -1,10 +1,8 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-import pytz
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL, split_every
 
@@ -20,22 +18,13 @@ class BoSalesReportWizard(models.TransientModel):
     """
 
     _name = "bo.sales.report.wizard"
-    _inherit = "bo.sale.report.filter.mixin"
+    _inherit = ["bo.sale.report.filter.mixin", "bo.report.period.mixin"]
     _description = "Sales Performance Report"
+    _bo_report_ref = "bo_reports.action_report_bo_sales_xlsx"
 
     # Order lines fetched per query for the detail sheet.
     _detail_batch_size = 10000
 
-    date_from = fields.Date(
-        string="From",
-        required=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1),
-    )
-    date_to = fields.Date(
-        string="To",
-        required=True,
-        default=fields.Date.context_today,
-    )
     by_customer = fields.Boolean(default=True)
     by_product = fields.Boolean(default=True)
     by_category = fields.Boolean(string="By Product Category", default=True)
@@ -45,17 +34,6 @@ class BoSalesReportWizard(models.TransientModel):
         string="Order Lines Sheet",
         help="Add a sheet with every order line of the period.",
     )
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for wizard in self:
-            if wizard.date_from > wizard.date_to:
-                raise ValidationError(self.env._("The period must start before it ends."))
-
-    def action_export_xlsx(self):
-        self.ensure_one()
-        report = self.env.ref("bo_reports.action_report_bo_sales_xlsx")
-        return report.report_action(self, config=False)
 
     # ------------------------------------------------------------------
     # Periods and dimensions
@@ -83,15 +61,6 @@ class BoSalesReportWizard(models.TransientModel):
             previous = (start - (end - start) - timedelta(days=1), start - timedelta(days=1))
             last_year = (last_year_start, end - relativedelta(years=1))
         return {"current": (start, end), "previous": previous, "last_year": last_year}
-
-    def _bo_period_bounds(self, period):
-        """UTC datetimes bounding a period of days in the user's time zone, as
-        the web client filters order dates."""
-        tz = pytz.timezone(self.env.user.tz or "UTC")
-        first, last = period
-        start = tz.localize(datetime.combine(first, time.min)).astimezone(pytz.UTC)
-        stop = tz.localize(datetime.combine(last + timedelta(days=1), time.min))
-        return start.replace(tzinfo=None), stop.astimezone(pytz.UTC).replace(tzinfo=None)
 
     def _bo_dimensions(self):
         """(key, ``sale.report`` field, sheet title) of the chosen dimensions.
@@ -272,7 +241,8 @@ class BoSalesReportWizard(models.TransientModel):
         lang = self.env.lang or "en_US"
         tz = self.env.user.tz or "UTC"
         product_names = {}
-        for batch in split_every(self._detail_batch_size, line_ids, list):
+        for done, batch in enumerate(split_every(self._detail_batch_size, line_ids, list)):
+            self._bo_progress(done * self._detail_batch_size, len(line_ids))
             rows = self.env.execute_query_dict(
                 SQL(
                     """

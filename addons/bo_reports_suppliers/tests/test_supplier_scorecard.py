@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 
+from odoo import Command
 from odoo.addons.bo_suppliers.tests.test_supplier_evaluation import BoEvaluationCommon
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
@@ -151,3 +152,30 @@ class TestSupplierScorecard(BoEvaluationCommon):
             ],
         )
         self.assertEqual(self._rows(workbook["Scheda fornitori"])[-1][0], "Media")
+
+    def test_scorecard_scheduled_and_emailed_with_the_owners_rights(self):
+        self._evaluated_month()
+        buyer = self.env["res.partner"].create(
+            {"name": "Ufficio Acquisti", "email": "acquisti@example.com"}
+        )
+        schedule = (
+            self.env["bo.report.schedule"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "Valutazione fornitori",
+                    "report": "scorecard",
+                    "period": "last_month",
+                    "recipient_ids": [Command.set(buyer.ids)],
+                }
+            )
+        )
+        schedule.with_user(self.manager).action_send_now()
+        attachment = schedule.message_ids.filtered("attachment_ids").attachment_ids
+        self.assertTrue(attachment.name.startswith("Supplier Scorecard "))
+        workbook = load_workbook(io.BytesIO(attachment.raw), data_only=True)
+        rows = self._rows(workbook["Scorecard"])
+        self.assertEqual(
+            [row[0] for row in rows[1:]],
+            ["Bulloneria Veneta S.r.l.", "Acciai Brianza S.p.A.", "Average"],
+        )

@@ -1,7 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import fields, models
 
 
 class BoSupplierScorecardWizard(models.TransientModel):
@@ -14,40 +13,21 @@ class BoSupplierScorecardWizard(models.TransientModel):
     """
 
     _name = "bo.supplier.scorecard.wizard"
-    _inherit = "bo.report.wizard.mixin"
+    _inherit = ["bo.report.wizard.mixin", "bo.report.period.mixin"]
     _description = "Supplier Scorecard Report"
+    _bo_report_ref = "bo_reports_suppliers.action_report_bo_supplier_scorecard_xlsx"
 
-    date_from = fields.Date(
-        string="From",
-        required=True,
-        default=lambda self: (
-            fields.Date.context_today(self).replace(month=1, day=1) - relativedelta(years=1)
-        ),
-    )
-    date_to = fields.Date(
-        string="To",
-        required=True,
-        default=lambda self: (
-            fields.Date.context_today(self).replace(month=1, day=1) - relativedelta(days=1)
-        ),
-    )
+    def _bo_default_period(self):
+        """Last year."""
+        first = fields.Date.context_today(self).replace(month=1, day=1)
+        return first - relativedelta(years=1), first - relativedelta(days=1)
+
     partner_ids = fields.Many2many(
         "res.partner",
         string="Suppliers",
         check_company=True,
         help="Leave empty for every evaluated supplier.",
     )
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for wizard in self:
-            if wizard.date_from > wizard.date_to:
-                raise ValidationError(self.env._("The period must start before it ends."))
-
-    def action_export_xlsx(self):
-        self.ensure_one()
-        report = self.env.ref("bo_reports_suppliers.action_report_bo_supplier_scorecard_xlsx")
-        return report.report_action(self, config=False)
 
     def _bo_criteria(self):
         """(criterion, column title) of the evaluation criteria, in order."""

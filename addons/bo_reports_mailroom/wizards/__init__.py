@@ -1,0 +1,1 @@
+from . import bo_mail_register_report_wizard
