@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.addons.queue_job.jobrunner import _is_runner_enabled
 from odoo.api import SUPERUSER_ID
 from odoo.tools import config, str2bool
+from odoo.tools.misc import format_datetime
 
 _logger = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ class BoReportRun(models.Model):
                     "name": self.env._(
                         "%(report)s of %(date)s",
                         report=report.name,
-                        date=fields.Datetime.to_string(fields.Datetime.now())[:16],
+                        date=format_datetime(self.env, fields.Datetime.now(), dt_format="short"),
                     ),
                     "user_id": self.env.uid,
                     "company_id": wizard.company_id.id,
@@ -163,7 +164,7 @@ class BoReportRun(models.Model):
             run = env[self._name].browse(self.id)
             attachment = env["ir.attachment"].create(
                 {
-                    "name": f"{run.name}.{extension}",
+                    "name": f"{run.report_id.name} {fields.Date.today()}.{extension}",
                     "datas": base64.b64encode(content),
                     "res_model": run._name,
                     "res_id": run.id,
