@@ -77,9 +77,13 @@ class BoCustomerClaim(models.Model):
         check_company=True,
         domain="[('parent_id', '=', False)]",
         help="Empty when the claim came by email from an unknown sender.",
+        ondelete="restrict",
     )
     contact_id = fields.Many2one(
-        "res.partner", check_company=True, domain="[('id', 'child_of', partner_id)]"
+        "res.partner",
+        check_company=True,
+        domain="[('id', 'child_of', partner_id)]",
+        ondelete="restrict",
     )
     email_from = fields.Char(string="Email")
     channel = fields.Selection(
@@ -123,6 +127,7 @@ class BoCustomerClaim(models.Model):
         index="btree_not_null",
         check_company=True,
         domain="[('partner_id', 'child_of', partner_id), ('state', '=', 'sale')]",
+        ondelete="restrict",
     )
     picking_id = fields.Many2one(
         "stock.picking",
@@ -130,6 +135,7 @@ class BoCustomerClaim(models.Model):
         index="btree_not_null",
         check_company=True,
         domain="[('partner_id', 'child_of', partner_id), ('picking_type_code', '=', 'outgoing')]",
+        ondelete="restrict",
     )
     invoice_id = fields.Many2one(
         "account.move",
@@ -137,13 +143,17 @@ class BoCustomerClaim(models.Model):
         check_company=True,
         domain="[('partner_id', 'child_of', partner_id), ('move_type', '=', 'out_invoice'),"
         " ('state', '=', 'posted')]",
+        ondelete="restrict",
     )
-    product_id = fields.Many2one("product.product", index="btree_not_null", check_company=True)
+    product_id = fields.Many2one(
+        "product.product", index="btree_not_null", check_company=True, ondelete="restrict"
+    )
     lot_id = fields.Many2one(
         "stock.lot",
         string="Lot/Serial Number",
         check_company=True,
         domain="[('product_id', '=', product_id)]",
+        ondelete="restrict",
     )
     quantity = fields.Float(digits="Product Unit")
     received_date = fields.Datetime(

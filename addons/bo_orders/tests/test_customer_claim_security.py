@@ -241,6 +241,15 @@ class TestCustomerClaimSecurity(BoClaimCommon):
             wizard.action_create_returns()
         self.assertFalse(self.claim.return_picking_ids)
 
+    def test_a_claim_keeps_its_customer_and_product(self):
+        partner = self.env["res.partner"].create({"name": "Cliente da cancellare"})
+        self.claim.write({"partner_id": partner.id})
+        with mute_logger("odoo.sql_db"), self.assertRaises(UserError), self.cr.savepoint():
+            partner.with_user(self.manager).unlink()
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            self.screws.unlink()
+        self.assertEqual(self.claim.partner_id, partner)
+
     def test_documents_must_be_the_customer_s(self):
         order = self._new_order(partner=self.foreign_customer)
         with self.assertRaises(ValidationError):
