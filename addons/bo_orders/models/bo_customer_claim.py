@@ -38,6 +38,8 @@ CLAIM_PROTECTED_FIELDS = frozenset(
 )
 # Closed claims: no deadline, and only a manager opens them again.
 CLOSED_STATES = ("done", "cancelled")
+# What resolving a claim requires, depending on its type.
+RESOLUTION_FIELDS = frozenset(("claim_type", "resolution_note", "root_cause", "corrective_action"))
 # Types whose resolution says why it happened.
 CAUSE_REQUIRED_TYPES = ("complaint", "return", "quality", "delivery")
 # PostgreSQL refuses NUL in text; the other control characters are noise.
@@ -193,9 +195,13 @@ class BoCustomerClaim(models.Model):
         digits=(16, 1),
     )
     root_cause = fields.Selection(ROOT_CAUSES, tracking=True)
-    root_cause_detail = fields.Text(string="Root Cause Analysis")
-    corrective_action = fields.Text(help="What changes so that it does not happen again.")
-    resolution_note = fields.Text(string="Resolution", help="What was agreed with the customer.")
+    root_cause_detail = fields.Text(string="Root Cause Analysis", tracking=True)
+    corrective_action = fields.Text(
+        tracking=True, help="What changes so that it does not happen again."
+    )
+    resolution_note = fields.Text(
+        string="Resolution", tracking=True, help="What was agreed with the customer."
+    )
     return_picking_ids = fields.Many2many(
         "stock.picking",
         "bo_customer_claim_return_picking_rel",
@@ -431,11 +437,7 @@ class BoCustomerClaim(models.Model):
         self._check_protected_values(vals)
         if vals.get("stage_id"):
             stage = self.env["bo.customer.claim.stage"].browse(vals["stage_id"])
-            if "claim_type" in vals or set(vals) & {
-                "resolution_note",
-                "root_cause",
-                "corrective_action",
-            }:
+            if RESOLUTION_FIELDS.intersection(vals):
                 # the outcome written with the move counts for the move
                 others = {key: value for key, value in vals.items() if key != "stage_id"}
                 super().write(others)
@@ -444,7 +446,11 @@ class BoCustomerClaim(models.Model):
             res = super().write(vals)
             self._stage_side_effects()
             return res
-        return super().write(vals)
+        res = super().write(vals)
+        if RESOLUTION_FIELDS.intersection(vals):
+            # a resolved claim keeps what resolving it required
+            self.filtered(lambda c: c.state == "done")._check_can_resolve()
+        return res
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)

@@ -108,6 +108,7 @@ class TestCustomerClaimSecurity(BoClaimCommon):
         # (stock Odoo refuses a portal user some fields of their own partner)
         values = portal.partner_id.with_user(portal).read(["name", "bo_claim_count"])[0]
         self.assertEqual(values["bo_claim_count"], 0)
+        # (stock Odoo refuses a portal user the stock references of an order)
         values = portal_order.with_user(portal).read(["name", "bo_claim_count"])[0]
         self.assertEqual(values["bo_claim_count"], 0)
         # another company's clerk counts only what they may read
@@ -171,6 +172,8 @@ class TestCustomerClaimSecurity(BoClaimCommon):
             claim.write({"stage_id": self.stage_open.id})
         with self.assertRaises(AccessError):
             claim.action_reopen()
+        with self.assertRaises(UserError):
+            claim.write({"root_cause": False})
         self.assertEqual(claim.resolution_date, resolved_on)
         self.claim.with_user(self.manager).action_reopen()
         self.assertEqual(self.claim.state, "open")
