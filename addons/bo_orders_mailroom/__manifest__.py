@@ -14,6 +14,7 @@
         "views/bo_order_request_views.xml",
         "views/bo_mail_register_views.xml",
         "views/sale_order_views.xml",
+        "views/bo_customer_claim_views.xml",
     ],
     "auto_install": True,
     "installable": True,

@@ -6,3 +6,9 @@ from . import bo_order_request_line
 from . import sale_order
 from . import stock_picking
 from . import payment_transaction
+from . import bo_customer_claim_stage
+from . import bo_customer_claim_sla
+from . import bo_customer_claim
+from . import res_partner
+from . import sale_order_claim
+from . import product_template

@@ -6,3 +6,5 @@ from . import test_order_desk_flow
 from . import test_check_hardening
 from . import test_customer_confirmation
 from . import test_translations
+from . import test_customer_claim
+from . import test_customer_claim_security

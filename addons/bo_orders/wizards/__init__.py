@@ -1,2 +1,4 @@
 from . import bo_order_check_override
 from . import bo_order_request_lost
+from . import account_move_reversal
+from . import stock_return_picking
