@@ -31,6 +31,7 @@ ADDONS = ",".join(
         "bo_reports",
         "bo_reports_suppliers",
         "bo_reports_mailroom",
+        "bo_reports_orders",
     ]
 )
 

@@ -1,0 +1,22 @@
+{
+    "name": "Back Office Reports - Orders Bridge",
+    "summary": "Claims statistics spreadsheet from the customer claims of the order desk",
+    "version": "19.0.1.0.0",
+    "category": "Back Office/Reporting",
+    "author": "Back Office Suite",
+    "website": "https://github.com/backoffice-suite/backoffice",
+    "license": "LGPL-3",
+    "depends": [
+        "bo_reports",
+        "bo_orders",
+    ],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/bo_reports_orders_security.xml",
+        "report/bo_claim_xlsx_reports.xml",
+        "wizards/bo_claim_report_wizard_views.xml",
+        "views/menus.xml",
+    ],
+    "auto_install": True,
+    "installable": True,
+}

@@ -1,0 +1,16 @@
+from odoo import fields, models
+
+
+class BoReportSchedule(models.Model):
+    _inherit = "bo.report.schedule"
+
+    report = fields.Selection(
+        selection_add=[("claims", "Claims Statistics")],
+        ondelete={"claims": "cascade"},
+    )
+
+    def _wizard_claims(self, env, today):
+        date_from, date_to = self._period_dates(today)
+        return env["bo.claim.report.wizard"].create(
+            dict(self._common_wizard_values(), date_from=date_from, date_to=date_to)
+        )

@@ -1,0 +1,1 @@
+from . import bo_claim_xlsx
