@@ -11,6 +11,7 @@
         "sale_management",
         "sale_stock",
         "account",
+        "sale_commission_oca",
     ],
     "data": [
         "security/bo_orders_security.xml",
@@ -21,6 +22,15 @@
         "data/bo_order_check_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        # agents and commissions
+        "data/bo_enasarco_rate_data.xml",
+        "report/bo_agent_statement_report.xml",
+        "data/bo_agent_statement_mail_template.xml",
+        "views/res_partner_views.xml",
+        "views/bo_enasarco_rate_views.xml",
+        "views/commission_settlement_views.xml",
+        "wizards/bo_agent_statement_views.xml",
+        # end of agents and commissions
         "views/bo_order_check_views.xml",
         "views/bo_order_request_views.xml",
         "views/sale_order_views.xml",
@@ -28,10 +38,12 @@
         "wizards/bo_order_request_lost_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/bo_agent_menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
         "demo/bo_order_request_demo.xml",
+        "demo/bo_agent_demo.xml",
     ],
     "installable": True,
     "application": True,

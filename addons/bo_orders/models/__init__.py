@@ -6,3 +6,7 @@ from . import bo_order_request_line
 from . import sale_order
 from . import stock_picking
 from . import payment_transaction
+from . import res_partner
+from . import bo_enasarco_rate
+from . import bo_enasarco_firr_bracket
+from . import commission_settlement
