@@ -73,14 +73,6 @@ class CommissionSettlement(models.Model):
             self._bo_compute_enasarco()
         return res
 
-    def copy_data(self, default=None):
-        # a copy starts without accruals: they are computed for its year
-        vals_list = super().copy_data(default=default)
-        for vals in vals_list:
-            for field in ENASARCO_FIELDS:
-                vals.pop(field, None)
-        return vals_list
-
     def _bo_check_enasarco_values(self, vals):
         if self.env.context.get("bo_enasarco_compute"):
             return

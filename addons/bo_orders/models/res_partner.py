@@ -12,6 +12,12 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
+    # OCA's settlements of an agent: only those who may read settlements get them,
+    # so that salespeople, accountants and portal users read partners as before
+    settlement_ids = fields.One2many(
+        groups="commission_oca.group_commission_user,"
+        "account_commission_oca.group_invoicing_commission"
+    )
     bo_enasarco_mandate_type = fields.Selection(
         [("single", "Single-mandate"), ("multi", "Multi-mandate")],
         string="Enasarco Mandate",

@@ -7,3 +7,6 @@ from . import test_check_hardening
 from . import test_customer_confirmation
 from . import test_translations
 from . import test_agent_commissions
+from . import test_enasarco
+from . import test_agent_statement
+from . import test_agent_worklist

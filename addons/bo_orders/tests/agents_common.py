@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import Form
 
 from .common import BoOrdersCommon
@@ -59,13 +59,14 @@ class BoAgentsCommon(BoOrdersCommon):
         invoice.action_post()
         return invoice
 
-    def _invoice(self, partner, amount, invoice_date):
+    @classmethod
+    def _invoice(cls, partner, amount, invoice_date):
         """A customer invoice of ``amount`` (net) posted on ``invoice_date``."""
-        form = Form(self.env["account.move"].with_context(default_move_type="out_invoice"))
+        form = Form(cls.env["account.move"].with_context(default_move_type="out_invoice"))
         form.partner_id = partner
         form.invoice_date = invoice_date
         with form.invoice_line_ids.new() as line:
-            line.product_id = self.screws
+            line.product_id = cls.screws
             line.quantity = 1
             line.price_unit = amount
             line.tax_ids.clear()
@@ -113,7 +114,3 @@ class BoAgentsCommon(BoOrdersCommon):
     def _no_taxes(order):
         order.order_line.tax_ids = [Command.clear()]
         return order
-
-    @staticmethod
-    def _today():
-        return fields.Date.today()

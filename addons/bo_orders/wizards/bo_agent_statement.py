@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.date_utils import start_of
 
 
@@ -51,7 +51,9 @@ class BoAgentStatement(models.TransientModel):
     def _check_dates(self):
         for statement in self:
             if statement.date_from > statement.date_to:
-                raise UserError(self.env._("The statement's start date is after its end date."))
+                raise ValidationError(
+                    self.env._("The statement's start date is after its end date.")
+                )
 
     @api.depends("agent_id", "company_id")
     def _compute_agent_currency_id(self):
@@ -184,12 +186,15 @@ class BoAgentStatement(models.TransientModel):
             )
         template = self.env.ref("bo_orders.mail_template_bo_agent_statement")
         template.send_mail(self.id, email_layout_xmlid="mail.mail_notification_light")
-        self.agent_id.message_post(
+        # sudo: the order desk sends statements without the right to edit partners;
+        # the note only records the sending on the agent, in the sender's name
+        self.agent_id.sudo().message_post(
+            author_id=self.env.user.partner_id.id,
             body=self.env._(
                 "Agent statement from %(date_from)s to %(date_to)s sent.",
                 date_from=self.date_from,
                 date_to=self.date_to,
-            )
+            ),
         )
         return {
             "type": "ir.actions.client",
