@@ -10,3 +10,4 @@ from . import test_agent_commissions
 from . import test_enasarco
 from . import test_agent_statement
 from . import test_agent_worklist
+from . import test_agent_translations

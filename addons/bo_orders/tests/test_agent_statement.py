@@ -85,10 +85,17 @@ class TestAgentStatement(BoAgentsCommon):
     def test_statement_sent_to_the_agent_with_the_pdf_in_italian(self):
         statement = self._statement(self.agent)
         statement.action_send_email()
-        mail = self.env["mail.mail"].search([("recipient_ids", "in", self.agent.ids)])
+        mail = self.env["mail.mail"].search(
+            [("model", "=", statement._name), ("res_id", "=", statement.id)]
+        )
         self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.recipient_ids, self.agent)
         self.assertIn("estratto conto", mail.subject)
-        self.assertEqual(mail.attachment_ids.mimetype, "application/pdf")
+        # the PDF (rendered as HTML in test mode), named in the agent's language
+        self.assertEqual(len(mail.attachment_ids), 1)
+        self.assertTrue(
+            mail.attachment_ids.name.startswith("Estratto conto agente - Paolo Agente - 2026-12-31")
+        )
 
     def test_statement_period_must_not_end_before_it_starts(self):
         form = Form(self.env["bo.agent.statement"].with_user(self.clerk))

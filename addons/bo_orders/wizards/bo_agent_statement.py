@@ -12,9 +12,7 @@ class BoAgentStatement(models.TransientModel):
     _name = "bo.agent.statement"
     _description = "Agent Statement"
 
-    agent_id = fields.Many2one(
-        "res.partner", string="Agent", required=True, domain=[("agent", "=", True)]
-    )
+    agent_id = fields.Many2one("res.partner", required=True, domain=[("agent", "=", True)])
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
@@ -30,7 +28,7 @@ class BoAgentStatement(models.TransientModel):
     agent_currency_id = fields.Many2one(
         "res.currency", compute="_compute_agent_currency_id", string="Agent's Currency"
     )
-    order_count = fields.Integer(string="Orders", compute="_compute_totals")
+    order_count = fields.Integer(string="Confirmed Orders", compute="_compute_totals")
     order_amount = fields.Monetary(string="Ordered", compute="_compute_totals")
     invoiced_amount = fields.Monetary(string="Invoiced", compute="_compute_totals")
     paid_amount = fields.Monetary(string="Paid", compute="_compute_totals")
@@ -42,7 +40,6 @@ class BoAgentStatement(models.TransientModel):
     )
     firr_amount = fields.Monetary(string="FIRR", compute="_compute_totals")
     commission_due = fields.Monetary(
-        string="Commission Due",
         compute="_compute_totals",
         help="Settled commissions less the agent's Enasarco share withheld.",
     )
