@@ -44,10 +44,18 @@ class TestAgentStatement(BoAgentsCommon):
                     "enasarco_agent_amount": 8.5,
                     "enasarco_principal_amount": 8.5,
                     "firr_amount": 4.0,
+                    # 2025 closed in the period: 17.00 paid of the 1,011.00 minimum
+                    "enasarco_topup_amount": 994.0,
                     "commission_due": 91.5,
                 }
             ],
         )
+
+    def test_no_minimum_top_up_before_the_year_is_over(self):
+        statement = self._statement(self.agent)
+        statement.date_to = date(2025, 12, 30)
+        self.assertEqual(statement.enasarco_topup_amount, 0.0)
+        self.assertEqual(statement.enasarco_agent_amount, 8.5)
 
     def test_statement_prints_in_the_agents_language(self):
         statement = self._statement(self.agent)
@@ -56,6 +64,7 @@ class TestAgentStatement(BoAgentsCommon):
         self.assertIn("Provvigione dovuta", html)
         self.assertIn("91,50", html)
         self.assertIn("Enasarco (agente)", html)
+        self.assertIn("994,00", html)
 
         statement.agent_id = self.agent.copy({"lang": "en_US", "email": "x@example.com"})
         html = self._render(statement)

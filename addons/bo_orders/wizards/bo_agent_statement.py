@@ -39,6 +39,13 @@ class BoAgentStatement(models.TransientModel):
         string="Enasarco (Principal)", compute="_compute_totals"
     )
     firr_amount = fields.Monetary(string="FIRR", compute="_compute_totals")
+    enasarco_topup_amount = fields.Monetary(
+        string="Enasarco Top-up to the Yearly Minimum",
+        compute="_compute_totals",
+        help="For each year that ends in the period: what the principal pays on top "
+        "when the year's contributions (agent's and principal's share) stay under "
+        "the yearly minimum.",
+    )
     commission_due = fields.Monetary(
         compute="_compute_totals",
         help="Settled commissions less the agent's Enasarco share withheld.",
@@ -121,6 +128,7 @@ class BoAgentStatement(models.TransientModel):
                 "enasarco_agent_amount",
                 "enasarco_principal_amount",
                 "firr_amount",
+                "enasarco_topup_amount",
                 "commission_due",
             ):
                 statement[field] = values.get(field, 0)
@@ -164,8 +172,38 @@ class BoAgentStatement(models.TransientModel):
             "enasarco_agent_amount": enasarco_agent,
             "enasarco_principal_amount": from_euro("bo_enasarco_principal_amount"),
             "firr_amount": from_euro("bo_firr_amount"),
+            "enasarco_topup_amount": round_(self._enasarco_topup()),
             "commission_due": round_(settled - enasarco_agent),
         }
+
+    def _enasarco_topup(self):
+        """Top-up to the yearly minimum of each year closed in the period, in the
+        company currency. A year without commissions owes no minimum."""
+        euro = self.env.ref("base.EUR")
+        topup = 0.0
+        for year in range(self.date_from.year, self.date_to.year + 1):
+            year_end = fields.Date.to_date(f"{year}-12-31")
+            if year_end > self.date_to:
+                continue
+            settlements = self.env["commission.settlement"].search(
+                [
+                    ("agent_id", "=", self.agent_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "!=", "cancel"),
+                    ("bo_enasarco_rate_id", "!=", False),
+                    ("date_to", ">=", fields.Date.to_date(f"{year}-01-01")),
+                    ("date_to", "<=", year_end),
+                ]
+            )
+            if not settlements or sum(settlements.mapped("total")) <= 0:
+                continue
+            paid = sum(settlements.mapped("bo_enasarco_agent_amount")) + sum(
+                settlements.mapped("bo_enasarco_principal_amount")
+            )
+            missing = settlements.bo_enasarco_rate_id[:1].minimum - paid
+            if missing > 0:
+                topup += self._to_company(missing, euro, year_end)
+        return topup
 
     def action_print(self):
         self.ensure_one()
