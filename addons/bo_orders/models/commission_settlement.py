@@ -73,6 +73,13 @@ class CommissionSettlement(models.Model):
             self._bo_compute_enasarco()
         return res
 
+    def unlink(self):
+        """The settlements after a deleted one in its year get its room under the ceiling."""
+        keys = self._bo_enasarco_keys()
+        res = super().unlink()
+        self._bo_compute_enasarco_years(keys)
+        return res
+
     def _bo_check_enasarco_values(self, vals):
         if self.env.context.get("bo_enasarco_compute"):
             return
@@ -94,9 +101,16 @@ class CommissionSettlement(models.Model):
             self.company_id.country_id.code == "IT" and self.agent_id.bo_enasarco_mandate_type
         )
 
+    def _bo_enasarco_keys(self):
+        return {(s.agent_id.id, s.company_id.id, s.date_to.year) for s in self if s.date_to}
+
     def _bo_compute_enasarco(self):
         """Recompute the accruals of the whole year of each agent and company in ``self``."""
-        keys = {(s.agent_id.id, s.company_id.id, s.date_to.year) for s in self if s.date_to}
+        self._bo_compute_enasarco_years(self._bo_enasarco_keys())
+
+    @api.model
+    def _bo_compute_enasarco_years(self, keys):
+        """Recompute the accruals of each (agent id, company id, year) of ``keys``."""
         Settlement = self.with_context(bo_enasarco_compute=True)
         for agent_id, company_id, year in keys:
             year_settlements = Settlement.search(

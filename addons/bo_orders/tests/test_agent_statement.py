@@ -106,6 +106,12 @@ class TestAgentStatement(BoAgentsCommon):
             mail.attachment_ids.name.startswith("Estratto conto agente - Paolo Agente - 2026-12-31")
         )
 
+    def test_statement_only_for_agents(self):
+        with self.assertRaises(ValidationError):
+            self.env["bo.agent.statement"].with_user(self.clerk).create(
+                {"agent_id": self.customer.id}
+            )
+
     def test_statement_period_must_not_end_before_it_starts(self):
         form = Form(self.env["bo.agent.statement"].with_user(self.clerk))
         form.agent_id = self.agent

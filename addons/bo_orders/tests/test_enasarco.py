@@ -64,6 +64,18 @@ class TestEnasarco(BoAgentsCommon):
             ],
         )
 
+    def test_deleting_a_settlement_gives_its_room_under_the_ceiling_to_the_next(self):
+        settlements = self._settle(self.agent)
+        settlements[0].unlink()
+        self.assertEqual(
+            self._accruals(settlements[1:]),
+            [
+                (24005.0, 24005.0, 2040.43, 2040.43, 457.05),  # 248 + 62 + 147.05
+                (10000.0, 10000.0, 850.0, 850.0, 100.0),
+                (5000.0, 5000.0, 425.0, 425.0, 50.0),
+            ],
+        )
+
     def test_multi_mandate_agent_uses_its_own_ceiling_and_brackets(self):
         self.agent.bo_enasarco_mandate_type = "multi"
         settlements = self._settle(self.agent)

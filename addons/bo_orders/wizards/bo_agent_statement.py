@@ -59,6 +59,17 @@ class BoAgentStatement(models.TransientModel):
                     self.env._("The statement's start date is after its end date.")
                 )
 
+    @api.constrains("agent_id")
+    def _check_agent(self):
+        for statement in self:
+            if not statement.agent_id.agent:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s is not an agent: statements are for agents only.",
+                        partner=statement.agent_id.display_name,
+                    )
+                )
+
     @api.depends("agent_id", "company_id")
     def _compute_agent_currency_id(self):
         for statement in self:
