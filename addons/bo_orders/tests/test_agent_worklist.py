@@ -28,7 +28,9 @@ class TestAgentWorklist(BoAgentsCommon):
             ),
             (1, 1, 1, 1),
         )
+        request = self.env["bo.order.request"].search([("agent_id", "=", self.agent.id)])
         for method, model, records in (
+            ("action_bo_agent_requests", "bo.order.request", request),
             ("action_bo_agent_orders", "sale.order", order),
             ("action_bo_agent_late_deliveries", "stock.picking", order.picking_ids),
             ("action_bo_agent_overdue_invoices", "account.move", overdue),
