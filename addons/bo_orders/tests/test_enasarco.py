@@ -9,7 +9,7 @@ from .agents_common import BoAgentsCommon
 @tagged("post_install", "-at_install")
 class TestEnasarco(BoAgentsCommon):
     """A single-mandate agent's 2025 with the official 2025 figures shipped as
-    data: ceiling EUR 45,085; FIRR 4% to 6,200, 2% to 9,300, 1% above."""
+    data: ceiling EUR 45,085; FIRR 4% to 12,400, 2% to 18,600, 1% above."""
 
     @classmethod
     def setUpClass(cls):
@@ -42,7 +42,7 @@ class TestEnasarco(BoAgentsCommon):
             self._accruals(settlements),
             [
                 # total, base, agent 8.5%, principal 8.5%, FIRR
-                (20000.0, 20000.0, 1700.0, 1700.0, 417.0),  # 248 + 62 + 107
+                (20000.0, 20000.0, 1700.0, 1700.0, 634.0),  # 496 + 124 + 14
                 (24005.0, 24005.0, 2040.43, 2040.43, 240.05),
                 (10000.0, 1080.0, 91.8, 91.8, 100.0),  # only up to 45,085
                 (5000.0, 0.0, 0.0, 0.0, 50.0),
@@ -70,7 +70,7 @@ class TestEnasarco(BoAgentsCommon):
         self.assertEqual(
             self._accruals(settlements[1:]),
             [
-                (24005.0, 24005.0, 2040.43, 2040.43, 457.05),  # 248 + 62 + 147.05
+                (24005.0, 24005.0, 2040.43, 2040.43, 674.05),  # 496 + 124 + 54.05
                 (10000.0, 10000.0, 850.0, 850.0, 100.0),
                 (5000.0, 5000.0, 425.0, 425.0, 50.0),
             ],
@@ -79,9 +79,9 @@ class TestEnasarco(BoAgentsCommon):
     def test_multi_mandate_agent_uses_its_own_ceiling_and_brackets(self):
         self.agent.bo_enasarco_mandate_type = "multi"
         settlements = self._settle(self.agent)
-        # ceiling 30,057; FIRR 4% to 3,100, 2% to 4,650, 1% above
+        # ceiling 30,057; FIRR 4% to 6,200, 2% to 9,300, 1% above
         self.assertEqual(settlements[0].bo_enasarco_base, 20000.0)
-        self.assertEqual(settlements[0].bo_firr_amount, 124.0 + 31.0 + 153.5)
+        self.assertEqual(settlements[0].bo_firr_amount, 248.0 + 62.0 + 107.0)
         self.assertEqual(settlements[1].bo_enasarco_base, 10057.0)
         self.assertEqual(settlements[2].bo_enasarco_base, 0.0)
 
