@@ -158,6 +158,9 @@ class BoOrderRequest(models.Model):
             agents = request.partner_id.commercial_partner_id.commission_agent_ids
             if agents and request.agent_id not in agents:
                 request.agent_id = agents[:1]
+            else:
+                # no agent on the customer, or one of theirs chosen: keep it
+                request.agent_id = request.agent_id
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
