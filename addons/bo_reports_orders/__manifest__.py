@@ -1,6 +1,6 @@
 {
     "name": "Back Office Reports - Orders Bridge",
-    "summary": "Claims statistics spreadsheet from the customer claims of the order desk",
+    "summary": "Claims statistics and agent statements spreadsheets from the order desk",
     "version": "19.0.1.0.0",
     "category": "Back Office/Reporting",
     "author": "Back Office Suite",
@@ -13,8 +13,9 @@
     "data": [
         "security/ir.model.access.csv",
         "security/bo_reports_orders_security.xml",
-        "report/bo_claim_xlsx_reports.xml",
+        "report/bo_reports_orders_reports.xml",
         "wizards/bo_claim_report_wizard_views.xml",
+        "wizards/bo_agent_report_wizard_views.xml",
         "views/menus.xml",
     ],
     "auto_install": True,

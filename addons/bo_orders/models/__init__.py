@@ -12,3 +12,6 @@ from . import bo_customer_claim
 from . import res_partner
 from . import sale_order_claim
 from . import product_template
+from . import bo_enasarco_rate
+from . import bo_enasarco_firr_bracket
+from . import commission_settlement

@@ -65,8 +65,13 @@ class BoOrderRequest(models.Model):
         "res.partner",
         check_company=True,
         tracking=True,
-        help="The sales agent who brought the request. Agents are usually external "
-        "and paid on commission, so they are contacts rather than users.",
+        compute="_compute_agent_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The sales agent who brought the request, by default the customer's "
+        "first agent. Agents are usually external and paid on commission, so they "
+        "are contacts rather than users. The quotation's lines get this agent.",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -146,6 +151,16 @@ class BoOrderRequest(models.Model):
                     ("create_date", "<=", (request.create_date or now) + window),
                 ]
             )
+
+    @api.depends("partner_id")
+    def _compute_agent_id(self):
+        for request in self:
+            agents = request.partner_id.commercial_partner_id.commission_agent_ids
+            if agents and request.agent_id not in agents:
+                request.agent_id = agents[:1]
+            else:
+                # no agent on the customer, or one of theirs chosen: keep it
+                request.agent_id = request.agent_id
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
@@ -256,9 +271,21 @@ class BoOrderRequest(models.Model):
             "client_order_ref": self.title,
             "bo_request_id": self.id,
             "order_line": [
-                Command.create(line._prepare_sale_order_line_vals()) for line in self.line_ids
+                Command.create(self._bo_with_agent(line._prepare_sale_order_line_vals()))
+                for line in self.line_ids
             ],
         }
+
+    def _bo_with_agent(self, line_vals):
+        """The quotation's lines earn the request's agent a commission, when the
+        agent is not the customer's own (the lines get the customer's agents)."""
+        agent = self.agent_id
+        customer_agents = self.partner_id.commercial_partner_id.commission_agent_ids
+        if agent.agent and agent not in customer_agents and not line_vals.get("display_type"):
+            line_vals["agent_ids"] = [
+                Command.create({"agent_id": agent.id, "commission_id": agent.commission_id.id})
+            ]
+        return line_vals
 
     def action_create_quotation(self):
         self.ensure_one()

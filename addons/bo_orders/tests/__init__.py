@@ -8,3 +8,8 @@ from . import test_customer_confirmation
 from . import test_translations
 from . import test_customer_claim
 from . import test_customer_claim_security
+from . import test_agent_commissions
+from . import test_enasarco
+from . import test_agent_statement
+from . import test_agent_worklist
+from . import test_agent_translations

@@ -1,1 +1,2 @@
 from . import bo_claim_xlsx
+from . import bo_agent_xlsx

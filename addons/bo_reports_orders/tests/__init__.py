@@ -1,1 +1,2 @@
 from . import test_claim_xlsx
+from . import test_agent_xlsx

@@ -1,1 +1,2 @@
 from . import bo_claim_report_wizard
+from . import bo_agent_report_wizard

@@ -1,0 +1,118 @@
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+
+from odoo.addons.bo_orders.tests.agents_common import BoAgentsCommon
+from odoo.exceptions import AccessError
+from odoo.tests import Form, tagged
+
+HEADER_ROW = 4
+
+
+@tagged("post_install", "-at_install")
+class TestAgentXlsx(BoAgentsCommon):
+    """The Italian agent's customer ordered 1,000.00, invoiced in March 2025
+    and half paid; the British agent's customer 600.00, invoiced, not paid."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        order = cls._no_taxes(cls._new_order(cls, lines=[(cls.screws, 10, 0.0)]))
+        order.with_user(cls.clerk).action_confirm()
+        cls.invoice = cls._invoice_order(cls, order, date(2025, 3, 10))
+        cls._pay(cls, cls.invoice, 500.0)
+        cls._settle(cls, cls.agent)
+        foreign = cls._no_taxes(
+            cls._new_order(cls, partner=cls.foreign_customer, lines=[(cls.screws, 6, 0.0)])
+        )
+        foreign.with_user(cls.clerk).action_confirm()
+        cls._invoice_order(cls, foreign, date(2025, 4, 2))
+
+    def _wizard(self, user=None, **values):
+        form = Form(self.env["bo.agent.report.wizard"].with_user(user or self.manager))
+        form.date_from = date(2025, 1, 1)
+        form.date_to = date(2026, 12, 31)
+        for name, value in values.items():
+            setattr(form, name, value)
+        return form.save()
+
+    def _export(self, wizard):
+        action = wizard.action_export_xlsx()
+        content, file_type = wizard.env["ir.actions.report"]._render(
+            action["report_name"], wizard.ids
+        )
+        self.assertEqual(file_type, "xlsx")
+        return load_workbook(io.BytesIO(content), data_only=True)
+
+    @staticmethod
+    def _rows(sheet):
+        rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
+        return [list(row) for row in rows if any(value not in (None, "") for value in row)]
+
+    def _statement(self, agent):
+        form = Form(self.env["bo.agent.statement"].with_user(self.clerk))
+        form.agent_id = agent
+        form.date_from = date(2025, 1, 1)
+        form.date_to = date(2026, 12, 31)
+        return form.save()
+
+    def test_one_row_per_agent_with_the_figures_of_its_statement(self):
+        wizard = self._wizard(agent_ids=self.agent | self.foreign_agent)
+        header, *rows = self._rows(self._export(wizard)["Agents"])
+        self.assertEqual(
+            header[:5], ["Agent", "Enasarco Mandate", "Confirmed Orders", "Ordered", "Invoiced"]
+        )
+        self.assertEqual(header[-1], "Commission Due")
+        by_agent = {row[0]: row[1:] for row in rows}
+        for agent in (self.agent, self.foreign_agent):
+            statement = self._statement(agent)
+            self.assertEqual(
+                by_agent[agent.display_name][1:],
+                [
+                    statement.order_count,
+                    statement.order_amount,
+                    statement.invoiced_amount,
+                    statement.paid_amount,
+                    statement.commission_amount,
+                    statement.settled_amount,
+                    statement.enasarco_agent_amount,
+                    statement.enasarco_principal_amount,
+                    statement.firr_amount,
+                    statement.enasarco_topup_amount,
+                    statement.commission_due,
+                ],
+            )
+        italian = by_agent[self.agent.display_name]
+        self.assertEqual(italian[0], "Single-mandate")
+        self.assertEqual(italian[2:5], [1000, 1000, 500])
+        self.assertEqual(italian[-1], 91.5)
+        self.assertEqual(by_agent[self.foreign_agent.display_name][3], 600)
+        # Totals of all agents.
+        self.assertEqual(by_agent["Total"][3], 1600)
+
+    def test_only_for_the_order_desk_and_managers(self):
+        self.assertTrue(self._wizard(user=self.clerk).exists())
+        with self.assertRaises(AccessError):
+            self.env["bo.agent.report.wizard"].with_user(self.salesman).create(
+                {"date_from": "2025-01-01", "date_to": "2026-12-31"}
+            )
+
+    def test_scheduled_monthly(self):
+        schedule = (
+            self.env["bo.report.schedule"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "Estratti conto agenti",
+                    "report": "agents",
+                    "period": "year_to_date",
+                    "recipient_ids": [(6, 0, self.agent.ids)],
+                }
+            )
+        )
+        schedule.with_user(self.manager).action_send_now()
+        attachment = schedule.message_ids.filtered("attachment_ids").attachment_ids
+        self.assertTrue(attachment.name.startswith("Agent Statements "))
+        sheet = load_workbook(io.BytesIO(attachment.raw))["Agents"]
+        self.assertEqual(self._rows(sheet)[0][0], "Agent")
