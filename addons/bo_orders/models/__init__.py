@@ -6,3 +6,7 @@ from . import bo_order_request_line
 from . import sale_order
 from . import stock_picking
 from . import payment_transaction
+from . import bo_sale_agreement
+from . import bo_sale_agreement_line
+from . import sale_order_line
+from . import res_partner

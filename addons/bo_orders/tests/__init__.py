@@ -6,3 +6,4 @@ from . import test_order_desk_flow
 from . import test_check_hardening
 from . import test_customer_confirmation
 from . import test_translations
+from . import test_agreements
