@@ -15,10 +15,17 @@ AGREEMENT_TRANSITIONS = {
     "expired": ("active",),
     "terminated": ("active",),
 }
-# What only the agreement's own actions write: the state and the link to
-# the version it renews (set by the renewal wizard).
+# What only the agreement's own actions write: the state, the links between
+# versions (set by the renewal wizard) and the deadline follow-up.
 AGREEMENT_PROTECTED_FIELDS = frozenset(
-    ("state", "previous_id", "deadline_reminded_date", "deadline_escalated_date")
+    (
+        "state",
+        "previous_id",
+        "next_id",
+        "deadline_date",
+        "deadline_reminded_date",
+        "deadline_escalated_date",
+    )
 )
 # What an agreement in force agreed with the customer: changed only by a
 # renewal, never in place.
@@ -112,9 +119,8 @@ class BoSaleAgreement(models.Model):
     payment_term_id = fields.Many2one(
         "account.payment.term", string="Payment Terms", check_company=True, tracking=True
     )
-    incoterm_id = fields.Many2one("account.incoterms", string="Incoterm", tracking=True)
+    incoterm_id = fields.Many2one("account.incoterms", tracking=True)
     volume_target = fields.Monetary(
-        string="Volume Target",
         help="Untaxed amount of confirmed sales the customer commits to in the period.",
     )
     volume_achieved = fields.Monetary(
@@ -389,18 +395,19 @@ class BoSaleAgreement(models.Model):
 
     def action_view_sale_orders(self):
         self.ensure_one()
+        domain = [
+            ("state", "=", "sale"),
+            ("partner_id", "child_of", self.partner_id.id),
+            ("company_id", "=", self.company_id.id),
+            ("date_order", ">=", self.date_start),
+            ("date_order", "<", self.date_end + timedelta(days=1)),
+        ]
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Confirmed Sales"),
             "res_model": "sale.order",
             "view_mode": "list,form",
-            "domain": [
-                ("state", "=", "sale"),
-                ("partner_id", "child_of", self.partner_id.id),
-                ("company_id", "=", self.company_id.id),
-                ("date_order", ">=", self.date_start),
-                ("date_order", "<", self.date_end + timedelta(days=1)),
-            ],
+            "domain": domain,
         }
 
     def _bo_check_overlap(self):

@@ -10,14 +10,13 @@ class BoSaleAgreementLine(models.Model):
     _check_company_auto = True
 
     agreement_id = fields.Many2one(
-        "bo.sale.agreement", string="Agreement", required=True, index=True, ondelete="cascade"
+        "bo.sale.agreement", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="agreement_id.currency_id")
     sequence = fields.Integer(default=10)
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         index=True,
         ondelete="restrict",
         check_company=True,

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, TransactionCase, tagged
 
 from .common import BoOrdersCommon
 
@@ -202,7 +202,9 @@ class TestAgreementExpiry(BoAgreementCommon):
         with freeze_time("2026-06-15"):
             action = agreement.with_user(self.clerk).action_renew()
             wizard = Form(
-                self.env[action["res_model"]].with_user(self.clerk).with_context(action["context"])
+                self.env[action["res_model"]]
+                .with_user(self.clerk)
+                .with_context(**action["context"])
             )
             self.assertEqual(wizard.date_start, date(2026, 7, 1))
             self.assertEqual(wizard.date_end, date(2026, 12, 30))
@@ -265,7 +267,13 @@ class TestAgreementSecurity(BoAgreementCommon):
 
     def test_state_is_set_by_actions_only(self):
         agreement = self.agreement.with_user(self.manager)
-        for vals in ({"state": "draft"}, {"previous_id": agreement.id}):
+        for vals in (
+            {"state": "draft"},
+            {"previous_id": agreement.id},
+            {"next_id": agreement.id},
+            {"deadline_date": self.today + timedelta(days=999)},
+            {"deadline_escalated_date": self.agreement.date_end},
+        ):
             with self.subTest(vals=vals), self.assertRaises(AccessError):
                 agreement.write(vals)
         with self.assertRaises(AccessError):
@@ -348,3 +356,27 @@ class TestAgreementSecurity(BoAgreementCommon):
                     self.assertNotIn("bo_agreement_id", values)
                     self.assertNotIn("bo_agreement_count", partner.fields_get())
         self.assertEqual(order.order_line.price_unit, 80.0)
+
+
+@tagged("post_install", "-at_install")
+class TestAgreementLabels(TransactionCase):
+    def test_agreement_reads_in_italian(self):
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.env["ir.module.module"]._load_module_terms(
+            ["bo_base", "bo_orders"], ["it_IT"], overwrite=True
+        )
+        agreement = self.env["bo.sale.agreement"].with_context(lang="it_IT")
+        fields_info = agreement.fields_get(["deadline_state", "state", "agreement_type"])
+        self.assertEqual(
+            dict(fields_info["deadline_state"]["selection"]),
+            {
+                "on_time": "In tempo",
+                "due_soon": "In scadenza",
+                "overdue": "Scaduta",
+                "done": "Completato",
+            },
+        )
+        self.assertEqual(dict(fields_info["state"]["selection"])["expired"], "Scaduto")
+        self.assertEqual(
+            dict(fields_info["agreement_type"]["selection"])["framework"], "Accordo quadro"
+        )
