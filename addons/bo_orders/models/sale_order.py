@@ -163,7 +163,7 @@ class SaleOrder(models.Model):
     def _compute_bo_agreement_id(self):
         agreements = self.env["bo.sale.agreement"]._bo_for_orders(self)
         for order in self:
-            order.bo_agreement_id = agreements.get(order)
+            order.bo_agreement_id = agreements.get(order, False)
 
     @api.depends("state", "bo_check_state", "delivery_status", "invoice_status")
     def _compute_bo_stage(self):
