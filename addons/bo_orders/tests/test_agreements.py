@@ -293,6 +293,12 @@ class TestAgreementSecurity(BoAgreementCommon):
             self.agreement.with_user(self.clerk).action_terminate()
         self.assertEqual(self.agreement.state, "active")
 
+    def test_customer_smart_button_lists_its_agreements(self):
+        action = self.contact.with_user(self.salesman).action_view_bo_agreements()
+        agreements = self.env["bo.sale.agreement"].with_user(self.salesman).search(action["domain"])
+        self.assertEqual(agreements, self.agreement, "the contact's company's agreements")
+        self.assertEqual(self.contact.with_user(self.salesman).bo_agreement_count, 1)
+
     def test_copy_is_a_new_draft(self):
         copy = self.agreement.with_user(self.clerk).copy()
         self.assertEqual(copy.state, "draft")
