@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 
 from .common import BoOrdersCommon
@@ -85,6 +85,18 @@ class TestAgreementPrices(BoAgreementCommon):
         self.assertEqual(plugs.discount, 10.0, "the discount agreed for the parent category")
         with Form(order.with_user(self.clerk)) as form:
             self.assertEqual(form.bo_agreement_id, self.agreement)
+
+    def test_a_product_is_agreed_once_per_agreement(self):
+        form = Form(self.env["bo.sale.agreement"].with_user(self.clerk))
+        form.name = "Doppione"
+        form.partner_id = self.foreign_customer
+        form.date_end = self.today + timedelta(days=10)
+        for price in (70.0, 75.0):
+            with form.line_ids.new() as line:
+                line.product_id = self.screws
+                line.price_unit = price
+        with self.assertRaisesRegex(ValidationError, "twice"):
+            form.save()
 
     def test_customer_without_agreement_keeps_the_pricelist(self):
         order = self._new_order(partner=self.foreign_customer)
