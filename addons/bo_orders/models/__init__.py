@@ -15,3 +15,6 @@ from . import product_template
 from . import bo_enasarco_rate
 from . import bo_enasarco_firr_bracket
 from . import commission_settlement
+from . import bo_sale_agreement
+from . import bo_sale_agreement_line
+from . import sale_order_line

@@ -11,6 +11,7 @@ CHECK_TYPES = [
     ("price", "Price below Pricelist"),
     ("margin", "Margin under Threshold"),
     ("discount", "Discount above Maximum"),
+    ("agreement", "Price different from the Agreement"),
 ]
 
 # Checks about the customer rather than the order: a block on them also holds
@@ -368,3 +369,35 @@ class BoOrderCheck(models.Model):
             for line in self._product_lines(orders)
             if float_compare(line.discount, self.max_discount, precision_digits=2) > 0
         )
+
+    def _check_agreement(self, orders):
+        """Lines whose net price differs from the customer's active agreement."""
+        lines = self._product_lines(orders)
+        agreed = self.env["bo.sale.agreement"]._bo_lines_for_sale_lines(lines)
+        discount_only = [
+            line for line, agreement_line in agreed.items() if not agreement_line.price_unit
+        ]
+        prices = self._pricelist_prices(self.env["sale.order.line"].concat(*discount_only))
+        pairs = []
+        for line, agreement_line in agreed.items():
+            currency = line.order_id.currency_id
+            base = agreement_line._bo_price(line)
+            if base is None:
+                base = prices[line]
+            expected = base * (1.0 - agreement_line.discount / 100.0)
+            net = self._net_price(line)
+            if float_compare(net, expected, precision_rounding=currency.rounding):
+                pairs.append(
+                    (
+                        line.order_id,
+                        self.env._(
+                            "%(product)s: net price %(price)s differs from the price "
+                            "%(agreed)s of agreement %(agreement)s.",
+                            product=line.product_id.display_name,
+                            price=format_amount(self.env, net, currency),
+                            agreed=format_amount(self.env, expected, currency),
+                            agreement=agreement_line.agreement_id.name,
+                        ),
+                    )
+                )
+        return self._by_order(pairs)

@@ -5,7 +5,7 @@ DESK = "bo_orders.group_bo_order_desk"
 
 class ResPartner(models.Model):
     """What the order desk needs on a sales agent (OCA's ``agent`` partners),
-    and the count of a customer's claims.
+    and the counts of a customer's claims and agreements.
 
     The agent's worklist counts only exist for the order desk (``groups``):
     salespeople, accountants and portal users read partners without them.
@@ -50,6 +50,11 @@ class ResPartner(models.Model):
         string="Overdue Invoices", compute="_compute_bo_agent_counts", groups=DESK
     )
     bo_claim_count = fields.Integer(string="Claims", compute="_compute_bo_claim_count")
+    bo_agreement_count = fields.Integer(
+        string="Agreements",
+        compute="_compute_bo_agreement_count",
+        groups="sales_team.group_sale_salesman",
+    )
 
     def _compute_bo_agent_counts(self):
         self.update(
@@ -171,3 +176,20 @@ class ResPartner(models.Model):
             [("partner_id", "=", self.commercial_partner_id.id)],
             {"default_partner_id": self.commercial_partner_id.id},
         )
+
+    def _compute_bo_agreement_count(self):
+        # the reader's own rights: salespeople read the agreements of their companies
+        groups = self.env["bo.sale.agreement"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.bo_agreement_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def action_view_bo_agreements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("bo_orders.action_bo_sale_agreement")
+        partner = self.commercial_partner_id
+        action["domain"] = [("partner_id", "=", partner.id)]
+        action["context"] = {"default_partner_id": partner.id}
+        return action

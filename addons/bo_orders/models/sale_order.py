@@ -80,6 +80,13 @@ class SaleOrder(models.Model):
         index="btree_not_null",
         check_company=True,
     )
+    bo_agreement_id = fields.Many2one(
+        "bo.sale.agreement",
+        string="Customer Agreement",
+        compute="_compute_bo_agreement_id",
+        groups="sales_team.group_sale_salesman",
+        help="The customer's active agreement with prices in force on the order date.",
+    )
     bo_check_state = fields.Selection(
         CHECK_STATES,
         string="Checks",
@@ -151,6 +158,12 @@ class SaleOrder(models.Model):
     @api.model
     def _group_expand_bo_stage(self, stages, domain):
         return [key for key, _label in BO_STAGES]
+
+    @api.depends("partner_id", "company_id", "date_order")
+    def _compute_bo_agreement_id(self):
+        agreements = self.env["bo.sale.agreement"]._bo_for_orders(self)
+        for order in self:
+            order.bo_agreement_id = agreements.get(order, False)
 
     @api.depends("state", "bo_check_state", "delivery_status", "invoice_status")
     def _compute_bo_stage(self):

@@ -13,3 +13,4 @@ from . import test_enasarco
 from . import test_agent_statement
 from . import test_agent_worklist
 from . import test_agent_translations
+from . import test_agreements

@@ -41,9 +41,9 @@ class BoAgentXlsx(models.AbstractModel):
         headers = [
             (self.env._("Agent"), 36),
             (self.env._("Enasarco Mandate"), 16),
-            (statements._fields["order_count"].get_description(self.env)["string"], 12),
+            (statements._fields["order_count"]._description_string(self.env), 12),
             *(
-                (statements._fields[fname].get_description(self.env)["string"], 16)
+                (statements._fields[fname]._description_string(self.env), 16)
                 for fname in STATEMENT_FIELDS
             ),
         ]
