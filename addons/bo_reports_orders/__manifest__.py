@@ -16,6 +16,7 @@
         "report/bo_reports_orders_reports.xml",
         "wizards/bo_claim_report_wizard_views.xml",
         "wizards/bo_agent_report_wizard_views.xml",
+        "views/bo_sales_report_wizard_views.xml",
         "views/menus.xml",
     ],
     "auto_install": True,

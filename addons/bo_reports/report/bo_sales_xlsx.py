@@ -215,5 +215,10 @@ class BoSalesXlsx(models.AbstractModel):
             self._write_dimension_sheet(
                 workbook, formats, wizard, dimension, summary[dimension[0]], subtitle
             )
+        for key, title in wizard._bo_line_dimensions():
+            rows = wizard._bo_line_dimension_summary(key)
+            self._write_dimension_sheet(
+                workbook, formats, wizard, (key, key, title), rows, subtitle
+            )
         if wizard.detail:
             self._write_detail(workbook, formats, wizard, subtitle)

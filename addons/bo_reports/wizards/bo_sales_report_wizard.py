@@ -189,6 +189,16 @@ class BoSalesReportWizard(models.TransientModel):
             summary[dimension].append(row)
         return summary
 
+    def _bo_line_dimensions(self):
+        """(key, sheet title) of the chosen dimensions that are not columns of
+        ``sale.report`` (e.g. the sales agent, added by a bridge): each has its
+        rows from ``_bo_line_dimension_summary(key)``, as those of
+        ``_bo_sales_summary``, and its names from ``_bo_key_names(key, ids)``."""
+        return []
+
+    def _bo_line_dimension_summary(self, key):
+        raise NotImplementedError(key)
+
     def _bo_key_names(self, dimension_field, ids):
         """{id: display name} of the values of a dimension.
 

@@ -1,5 +1,5 @@
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl import load_workbook
 
@@ -116,3 +116,39 @@ class TestAgentXlsx(BoAgentsCommon):
         self.assertTrue(attachment.name.startswith("Agent Statements "))
         sheet = load_workbook(io.BytesIO(attachment.raw))["Agents"]
         self.assertEqual(self._rows(sheet)[0][0], "Agent")
+
+    def test_sales_performance_by_agent(self):
+        today = date.today()
+        form = Form(self.env["bo.sales.report.wizard"].with_user(self.manager))
+        form.date_from = today - timedelta(days=40)
+        form.date_to = today + timedelta(days=1)
+        form.by_agent = True
+        wizard = form.save()
+        workbook = self._export(wizard)
+        self.assertEqual(workbook.sheetnames[-1], "By Agent")
+        header, *rows = self._rows(workbook["By Agent"])
+        self.assertEqual(header[:2], ["Agent", "Revenue"])
+        by_agent = {row[0]: row[1] for row in rows}
+        # The revenue of each agent's order lines, as the commission lines hold them.
+        start, stop = wizard._bo_period_bounds((wizard.date_from, wizard.date_to))
+        agent_lines = self.env["sale.order.line.agent"].search(
+            [
+                ("object_id.order_id.state", "=", "sale"),
+                ("object_id.order_id.company_id", "=", wizard.company_id.id),
+                ("object_id.order_id.date_order", ">=", start),
+                ("object_id.order_id.date_order", "<", stop),
+            ]
+        )
+        expected = {}
+        for line in agent_lines:
+            name = line.agent_id.display_name
+            expected[name] = expected.get(name, 0) + line.object_id.price_subtotal
+        self.assertEqual(by_agent[self.agent.display_name], 1000)
+        self.assertEqual(by_agent[self.foreign_agent.display_name], 600)
+        self.assertEqual(
+            {name: by_agent[name] for name in expected}, expected, "every agent's lines"
+        )
+        self.assertEqual(by_agent["Total"], sum(expected.values()))
+        # Unticked, the sheet is left out.
+        wizard.by_agent = False
+        self.assertNotIn("By Agent", self._export(wizard).sheetnames)

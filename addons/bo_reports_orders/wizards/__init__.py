@@ -1,2 +1,3 @@
 from . import bo_claim_report_wizard
 from . import bo_agent_report_wizard
+from . import bo_sales_report_wizard
