@@ -152,3 +152,28 @@ class TestAgentXlsx(BoAgentsCommon):
         # Unticked, the sheet is left out.
         wizard.by_agent = False
         self.assertNotIn("By Agent", self._export(wizard).sheetnames)
+
+    def test_sales_and_backlog_filtered_by_agent(self):
+        today = date.today()
+        form = Form(self.env["bo.sales.report.wizard"].with_user(self.manager))
+        form.date_from = today - timedelta(days=40)
+        form.date_to = today + timedelta(days=1)
+        form.by_agent = True
+        form.detail = True
+        form.agent_ids.add(self.agent)
+        workbook = self._export(form.save())
+        customers = {row[0]: row[1] for row in self._rows(workbook["By Customer"])[1:]}
+        self.assertEqual(customers, {self.customer.display_name: 1000, "Total": 1000})
+        self.assertEqual(
+            {row[0] for row in self._rows(workbook["By Agent"])[1:]},
+            {self.agent.display_name, "Total"},
+        )
+        lines = self._rows(workbook["Order Lines"])[1:]
+        self.assertEqual({row[2] for row in lines}, {self.customer.display_name})
+        # The backlog of the agent's orders: the Italian order is invoiced but
+        # not delivered, the British one neither; only the Italian one is the agent's.
+        backlog_form = Form(self.env["bo.backlog.report.wizard"].with_user(self.manager))
+        backlog_form.agent_ids.add(self.foreign_agent)
+        backlog = self._export(backlog_form.save())
+        customers = {row[2] for row in self._rows(backlog["Backlog"])[1:]}
+        self.assertEqual(customers, {self.foreign_customer.display_name})

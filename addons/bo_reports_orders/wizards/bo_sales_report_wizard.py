@@ -10,6 +10,7 @@ class BoSalesReportWizard(models.TransientModel):
 
     _inherit = "bo.sales.report.wizard"
 
+    agent_ids = fields.Many2many(relation="bo_sales_report_wizard_agent_rel")
     by_agent = fields.Boolean(help="Add a sheet of the revenue of each sales agent's order lines.")
 
     def _bo_line_dimensions(self):
@@ -86,12 +87,15 @@ class BoSalesReportWizard(models.TransientModel):
                   FROM sale_order_line line
                   JOIN sale_order sale ON sale.id = line.order_id
                   JOIN sale_order_line_agent agent ON agent.object_id = line.id
-                 WHERE line.id IN %(lines)s
+                 WHERE line.id IN %(lines)s %(agents)s
                  GROUP BY agent.agent_id
                 """,
                 sums=sums,
                 rate=rate,
                 in_current=in_current,
                 lines=query.subselect(),
+                agents=SQL("AND agent.agent_id = ANY(%s)", self.agent_ids.ids)
+                if self.agent_ids
+                else SQL(),
             )
         )
