@@ -18,3 +18,5 @@ from . import commission_settlement
 from . import bo_sale_agreement
 from . import bo_sale_agreement_line
 from . import sale_order_line
+from . import account_move
+from . import account_move_line

@@ -73,6 +73,9 @@ class SaleOrder(models.Model):
     _deadline_state_field = "bo_stage"
     _deadline_done_states = ("to_invoice", "done", "cancelled")
 
+    # OCA's agents of an order, computed for whoever reads the order (a stock
+    # user may not read commission lines).
+    partner_agent_ids = fields.Many2many(compute_sudo=True)
     bo_request_id = fields.Many2one(
         "bo.order.request",
         string="Order Request",

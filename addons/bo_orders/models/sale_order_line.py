@@ -1,8 +1,13 @@
-from odoo import models
+from odoo import fields, models
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    # OCA's commission status of a line, computed for whoever reads the order
+    # (a stock user may not read commission lines): how many agents, never
+    # the commission amounts.
+    commission_status = fields.Char(compute_sudo=True)
 
     def _bo_with_agreement_lines(self):
         """These lines, with the agreement line of each in the context: the

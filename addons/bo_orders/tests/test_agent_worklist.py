@@ -83,6 +83,28 @@ class TestAgentWorklist(BoAgentsCommon):
                 self.assertTrue(invoice.with_user(user).read())
                 self.assertTrue(invoice.invoice_line_ids.with_user(user).read())
 
+    def test_invoices_and_orders_open_for_users_outside_commissions(self):
+        """An auditor reads every field of an invoice's lines and the agents
+        of the invoice; a stock user the agents and commission status of an
+        order: OCA computes them from commission lines these users may not
+        read (the amounts stay hidden from the stock user)."""
+        order = self._new_order(user=self.salesman)
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.assertTrue(invoice.invoice_line_ids.agent_ids)
+        auditor = self._user("bo_agent_auditor", "Revisore", "account.group_account_readonly")
+        values = invoice.with_user(auditor).read(
+            ["partner_agent_ids", "commission_total", "settlement_count"]
+        )
+        self.assertEqual(values[0]["partner_agent_ids"], self.agent.ids)
+        self.assertTrue(invoice.invoice_line_ids.with_user(auditor).read())
+        stock_user = self._user("bo_agent_stock", "Magazziniere", "stock.group_stock_user")
+        values = order.with_user(stock_user).read(["partner_agent_ids"])
+        self.assertEqual(values[0]["partner_agent_ids"], self.agent.ids)
+        lines = order.order_line.with_user(stock_user)
+        self.assertEqual(lines.read(["commission_status"])[0]["commission_status"][:1], "1")
+
 
 @tagged("post_install", "-at_install")
 class TestAgentAccess(BoAgentsCommon):

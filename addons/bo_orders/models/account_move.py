@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # OCA's agents of an invoice, computed for whoever reads the invoice (a
+    # buyer opening a vendor bill may not read commission lines): the agents,
+    # never the commission amounts.
+    partner_agent_ids = fields.Many2many(compute_sudo=True)

@@ -1,0 +1,11 @@
+from odoo import fields, models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    # OCA's commission status of a journal item, computed for whoever reads it
+    # (a buyer opening a vendor bill may not read commission lines): how many
+    # agents, never the commission amounts.
+    commission_status = fields.Char(compute_sudo=True)
+    any_settled = fields.Boolean(compute_sudo=True)
