@@ -5,8 +5,8 @@ installs ``bo_reports`` on it and adds ``--lines`` confirmed sale order lines
 (default 100,000, in orders of 100 lines spread over the year 2026): one order
 is made through the ORM and copied with set-based SQL (``odoo.tools.SQL``),
 as going through the sales flow 100,000 times would measure the flow, not the
-reports. Then, each time on a freshly started server (threaded, one process)
-after a small warm-up request:
+reports. Then, each on a freshly started server of its own (threaded, one
+process) after a small warm-up request, taking turns over three rounds:
 
 - Odoo's export: ``/web/export/xlsx`` of the same lines, 7 columns, as the
   list view's Export does;
@@ -265,24 +265,45 @@ class Server:
         self.process.wait(timeout=60)
 
 
-def run(args, db, name, warm_up, measured):
-    server = Server(args, db)
+def run(args, db, sides):
+    """Measure the sides, each ``(name, warm_up, measured)`` on a server of its
+    own, taking turns: round after round each side makes its request, the
+    order alternating, so that a slower spell of the machine falls on both.
+
+    The peak memory is that of each side's first measured request; the time
+    the best of three, so that a hiccup of the machine decides nothing (runs
+    of the same request vary by up to a fifth here). Returns
+    ``[(time, memory growth)]`` in the order of ``sides``.
+    """
+    servers = []
     try:
-        server.measure(warm_up(server))
-        elapsed, growth, size = server.measure(measured(server))
-        # The peak memory is that of the first run; the time the best of
-        # three, for both sides, so that a hiccup of the machine decides
-        # nothing (runs of the same request vary by up to a fifth here).
-        for _repeat in range(2):
-            elapsed = min(elapsed, server.measure(measured(server))[0])
+        for _name, warm_up, _measured in sides:
+            server = Server(args, db)
+            servers.append(server)
+            server.measure(warm_up(server))
+        results = [None] * len(sides)
+        for round_number in range(3):
+            turns = list(enumerate(sides))
+            if round_number % 2:
+                turns.reverse()
+            for index, (_name, _warm_up, measured) in turns:
+                server = servers[index]
+                elapsed, growth, size = server.measure(measured(server))
+                if results[index] is None:
+                    results[index] = [elapsed, growth, size]
+                else:
+                    results[index][0] = min(results[index][0], elapsed)
     except Exception:
-        with open(server.log_path, encoding="utf-8") as log:
-            print(log.read()[-4000:])
+        for server in servers:
+            with open(server.log_path, encoding="utf-8") as log:
+                print(log.read()[-4000:])
         raise
     finally:
-        server.stop()
-    print(f"{name}: {elapsed:.2f} s, peak memory +{growth:.0f} MB, file {size / 1e6:.1f} MB")
-    return elapsed, growth
+        for server in servers:
+            server.stop()
+    for (name, _warm_up, _measured), (elapsed, growth, size) in zip(sides, results, strict=True):
+        print(f"{name}: {elapsed:.2f} s, peak memory +{growth:.0f} MB, file {size / 1e6:.1f} MB")
+    return [(elapsed, growth) for elapsed, growth, _size in results]
 
 
 def main():
@@ -292,19 +313,21 @@ def main():
     try:
         odoo_cli(args, "-d", db, "-i", "bo_reports", "--stop-after-init", "--log-level=warn")
         make_lines(args, db)
-        export_time, export_memory = run(
+        (export_time, export_memory), (report_time, report_memory) = run(
             args,
             db,
-            "Odoo export /web/export/xlsx (7 columns)",
-            lambda s: s.export_request([["id", "<", 50]]),
-            lambda s: s.export_request(BENCH_DOMAIN),
-        )
-        report_time, report_memory = run(
-            args,
-            db,
-            "Sales Performance XLSX with order lines",
-            lambda s: s.report_request("2025-01-01", "2025-01-31"),
-            lambda s: s.report_request("2026-01-01", "2026-12-31"),
+            [
+                (
+                    "Odoo export /web/export/xlsx (7 columns)",
+                    lambda s: s.export_request([["id", "<", 50]]),
+                    lambda s: s.export_request(BENCH_DOMAIN),
+                ),
+                (
+                    "Sales Performance XLSX with order lines",
+                    lambda s: s.report_request("2025-01-01", "2025-01-31"),
+                    lambda s: s.report_request("2026-01-01", "2026-12-31"),
+                ),
+            ],
         )
     finally:
         odoo_cli(args, "db", "drop", db)
