@@ -188,16 +188,21 @@ class BoSalesXlsx(models.AbstractModel):
         ]
         title = self.env._("Order Lines")
 
+        # Text columns: a missing value (no salesperson, no country) is an
+        # empty cell, not an empty string; one write less per such cell.
+        texts = ((2, "customer"), (3, "product"), (4, "category"), (5, "salesperson"))
+
         def write_row(sheet, row, item):
             sheet.write_string(row, 0, item["order_name"])
             sheet.write_number(row, 1, self._excel_date(item["date"]), formats["date"])
-            sheet.write_string(row, 2, item["customer"] or "")
-            sheet.write_string(row, 3, item["product"] or "")
-            sheet.write_string(row, 4, item["category"] or "")
-            sheet.write_string(row, 5, item["salesperson"] or "")
-            sheet.write_string(row, 6, item["country"] or "")
+            for col, key in texts:
+                if item[key]:
+                    sheet.write_string(row, col, item[key])
+            if item["country"]:
+                sheet.write_string(row, 6, item["country"])
             sheet.write_number(row, 7, item["quantity"], formats["number"])
-            sheet.write_string(row, 8, item["unit"] or "")
+            if item["unit"]:
+                sheet.write_string(row, 8, item["unit"])
             sheet.write_number(row, 9, item["amount"], formats["money"])
             sheet.write_number(row, 10, item["margin"], formats["money"])
 
