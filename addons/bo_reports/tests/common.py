@@ -10,7 +10,26 @@ from odoo.tests import Form, TransactionCase, new_test_user
 HEADER_ROW = 4
 
 
-class SalesReportCase(TransactionCase):
+class XlsxReportTestMixin:
+    """The file a report wizard's Export button gives, and its rows."""
+
+    def _export(self, wizard):
+        """The workbook of ``wizard``'s report, rendered as its user."""
+        action = wizard.action_export_xlsx()
+        content, file_type = wizard.env["ir.actions.report"]._render(
+            action["report_name"], wizard.ids
+        )
+        self.assertEqual(file_type, "xlsx")
+        return load_workbook(io.BytesIO(content), data_only=True)
+
+    @staticmethod
+    def _rows(sheet):
+        """The sheet's rows from the header row on, blank rows left out."""
+        rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
+        return [list(row) for row in rows if any(value is not None for value in row)]
+
+
+class SalesReportCase(XlsxReportTestMixin, TransactionCase):
     """Orders of two customers over March 2026, February 2026 and March 2025."""
 
     @classmethod
@@ -99,10 +118,6 @@ class SalesReportCase(TransactionCase):
                 order.action_confirm()
         order.date_order = when
         return order
-
-    def _rows(self, sheet):
-        rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
-        return [list(row) for row in rows if any(value is not None for value in row)]
 
     def _by_name(self, sheet):
         return {row[0]: row[1:] for row in self._rows(sheet)[1:-1]}

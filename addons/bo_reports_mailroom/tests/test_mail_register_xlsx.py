@@ -6,14 +6,13 @@ from openpyxl import load_workbook
 
 from odoo import Command
 from odoo.addons.bo_mailroom.tests.common import MailroomCommon
+from odoo.addons.bo_reports.tests.common import HEADER_ROW, XlsxReportTestMixin
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
-HEADER_ROW = 4
-
 
 @tagged("post_install", "-at_install")
-class TestMailRegisterXlsx(MailroomCommon):
+class TestMailRegisterXlsx(XlsxReportTestMixin, MailroomCommon):
     """Entries registered in March 2026 (and one in February), read by clerks
     and managers."""
 
@@ -67,19 +66,6 @@ class TestMailRegisterXlsx(MailroomCommon):
         for name, value in values.items():
             setattr(wizard_form, name, value)
         return wizard_form.save()
-
-    def _export(self, wizard):
-        action = wizard.action_export_xlsx()
-        content, file_type = wizard.env["ir.actions.report"]._render(
-            action["report_name"], wizard.ids
-        )
-        self.assertEqual(file_type, "xlsx")
-        return load_workbook(io.BytesIO(content), data_only=True)
-
-    @staticmethod
-    def _rows(sheet):
-        rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
-        return [list(row) for row in rows if any(value is not None for value in row)]
 
     @freeze_time("2026-03-25 12:00:00")
     def test_register_lists_the_periods_entries_in_protocol_order(self):

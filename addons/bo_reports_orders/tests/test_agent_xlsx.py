@@ -4,14 +4,13 @@ from datetime import date, timedelta
 from openpyxl import load_workbook
 
 from odoo.addons.bo_orders.tests.agents_common import BoAgentsCommon
+from odoo.addons.bo_reports.tests.common import XlsxReportTestMixin
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
-HEADER_ROW = 4
-
 
 @tagged("post_install", "-at_install")
-class TestAgentXlsx(BoAgentsCommon):
+class TestAgentXlsx(XlsxReportTestMixin, BoAgentsCommon):
     """The Italian agent's customer ordered 1,000.00, invoiced in March 2025
     and half paid; the British agent's customer 600.00, invoiced, not paid."""
 
@@ -36,19 +35,6 @@ class TestAgentXlsx(BoAgentsCommon):
         for name, value in values.items():
             setattr(form, name, value)
         return form.save()
-
-    def _export(self, wizard):
-        action = wizard.action_export_xlsx()
-        content, file_type = wizard.env["ir.actions.report"]._render(
-            action["report_name"], wizard.ids
-        )
-        self.assertEqual(file_type, "xlsx")
-        return load_workbook(io.BytesIO(content), data_only=True)
-
-    @staticmethod
-    def _rows(sheet):
-        rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
-        return [list(row) for row in rows if any(value not in (None, "") for value in row)]
 
     def _statement(self, agent):
         form = Form(self.env["bo.agent.statement"].with_user(self.clerk))

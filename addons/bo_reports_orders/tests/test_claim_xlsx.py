@@ -6,14 +6,13 @@ from openpyxl import load_workbook
 
 from odoo import Command
 from odoo.addons.bo_orders.tests.claim_common import BoClaimCommon
+from odoo.addons.bo_reports.tests.common import XlsxReportTestMixin
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
-HEADER_ROW = 4
-
 
 @tagged("post_install", "-at_install")
-class TestClaimXlsx(BoClaimCommon):
+class TestClaimXlsx(XlsxReportTestMixin, BoClaimCommon):
     """Claims received in March 2026: two resolved, one open past its
     service level; one in February."""
 
@@ -55,19 +54,6 @@ class TestClaimXlsx(BoClaimCommon):
         for name, value in values.items():
             setattr(wizard_form, name, value)
         return wizard_form.save()
-
-    def _export(self, wizard):
-        action = wizard.action_export_xlsx()
-        content, file_type = wizard.env["ir.actions.report"]._render(
-            action["report_name"], wizard.ids
-        )
-        self.assertEqual(file_type, "xlsx")
-        return load_workbook(io.BytesIO(content), data_only=True)
-
-    @staticmethod
-    def _rows(sheet):
-        rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
-        return [list(row) for row in rows if any(value not in (None, "") for value in row)]
 
     def test_statistics_by_type_match_the_pivot_view(self):
         workbook = self._export(self._wizard())
