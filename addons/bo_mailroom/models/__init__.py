@@ -10,6 +10,7 @@ from . import bo_mail_routing_rule
 from . import bo_letter_template
 from . import bo_mail_register_day
 from . import bo_mail_register_day_report
+from . import ir_actions_report
 from . import ir_attachment
 from . import mail_thread
 from . import fetchmail_server

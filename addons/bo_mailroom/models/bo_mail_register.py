@@ -827,12 +827,7 @@ class BoMailRegister(models.Model):
         """Print the letter, with its protocol number, among the entry's files."""
         self.ensure_one()
         report = self.env.ref("bo_mailroom.action_report_bo_letter")
-        try:
-            content, report_type = self.env["ir.actions.report"]._render_qweb_pdf(report, self.ids)
-        except UserError:
-            # No PDF engine on this server: keep the letter as HTML.
-            content, report_type = self.env["ir.actions.report"]._render_qweb_html(report, self.ids)
-        extension = "pdf" if report_type == "pdf" else "html"
+        content, extension = self.env["ir.actions.report"]._bo_render_document(report, self.ids)
         attachment = self.env["ir.attachment"].create(
             {
                 "name": f"{self.name.replace('/', '-')}.{extension}",

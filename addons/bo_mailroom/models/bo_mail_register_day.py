@@ -1,6 +1,5 @@
 import base64
 import hashlib
-import logging
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -9,8 +8,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.sql_guard import ORM_METADATA_COLUMNS, ensure_immutable
-
-_logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "bo_base.group_bo_manager"
 
@@ -265,13 +262,7 @@ class BoMailRegisterDay(models.Model):
         data = {"bo_register": {**header, "lines": lines, "complete": complete}}
         # sudo: the report is rendered only here, from lines already computed
         Report = self.env["ir.actions.report"].sudo().with_company(company)
-        try:
-            content, report_type = Report._render_qweb_pdf(report, data=data)
-        except UserError:
-            # No PDF engine on this server: keep the same register as HTML.
-            _logger.info("Daily register kept as HTML: PDF rendering is unavailable")
-            content, report_type = Report._render_qweb_html(report, None, data=data)
-        return content, "pdf" if report_type == "pdf" else "html"
+        return Report._bo_render_document(report, data=data)
 
     @api.model
     def _prepare_day_vals(self, company, day):

@@ -14,3 +14,4 @@ from . import test_reports_safety
 from . import test_intake_robustness
 from . import test_intake_triage
 from . import test_translations
+from . import test_document_rendering
