@@ -2,10 +2,13 @@
     "name": "Back Office Base",
     "summary": "Back Office groups, menu, settings and the deadline mixin",
     "version": "19.0.1.0.0",
+    "development_status": "Beta",
     "category": "Back Office",
-    "author": "Back Office Suite",
     "website": "https://github.com/backoffice-suite/backoffice",
+    "author": "Back Office Suite",
     "license": "LGPL-3",
+    "application": True,
+    "installable": True,
     "depends": ["mail"],
     "data": [
         "security/bo_base_security.xml",
@@ -24,5 +27,4 @@
             "bo_base/static/tests/tours/**/*",
         ],
     },
-    "installable": True,
 }

@@ -1,12 +1,14 @@
 {
     "name": "Back Office Mailroom",
-    "summary": "Correspondence register: protocol numbers, email and PEC intake, "
-    "archive, reply deadlines",
+    "summary": "Correspondence register: protocol, email and PEC intake, archive, deadlines",
     "version": "19.0.1.1.0",
+    "development_status": "Beta",
     "category": "Back Office/Mailroom",
-    "author": "Back Office Suite",
     "website": "https://github.com/backoffice-suite/backoffice",
+    "author": "Back Office Suite",
     "license": "LGPL-3",
+    "installable": True,
+    "uninstall_hook": "uninstall_hook",
     "depends": [
         "bo_base",
         "mail",
@@ -44,7 +46,4 @@
             "bo_mailroom/static/tests/tours/**/*",
         ],
     },
-    "uninstall_hook": "uninstall_hook",
-    "installable": True,
-    "application": True,
 }

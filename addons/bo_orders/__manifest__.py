@@ -1,11 +1,13 @@
 {
     "name": "Back Office Orders",
-    "summary": "Order desk: order requests, checks before confirmation, commitments and deadlines",
+    "summary": "Order desk: requests, order checks, commitments, claims, agents, agreements",
     "version": "19.0.1.1.0",
+    "development_status": "Beta",
     "category": "Back Office/Orders",
-    "author": "Back Office Suite",
     "website": "https://github.com/backoffice-suite/backoffice",
+    "author": "Back Office Suite",
     "license": "LGPL-3",
+    "installable": True,
     "depends": [
         "bo_base",
         "sale_management",
@@ -53,6 +55,4 @@
         "demo/bo_agent_demo.xml",
         "demo/bo_sale_agreement_demo.xml",
     ],
-    "installable": True,
-    "application": True,
 }

@@ -1,11 +1,14 @@
 {
     "name": "Back Office Orders - Mailroom Bridge",
-    "summary": "Order requests and sale orders linked to the correspondence register",
+    "summary": "Order requests, orders and claims linked to the correspondence register",
     "version": "19.0.1.0.0",
+    "development_status": "Beta",
     "category": "Back Office/Orders",
-    "author": "Back Office Suite",
     "website": "https://github.com/backoffice-suite/backoffice",
+    "author": "Back Office Suite",
     "license": "LGPL-3",
+    "installable": True,
+    "auto_install": True,
     "depends": [
         "bo_orders",
         "bo_mailroom",
@@ -16,6 +19,4 @@
         "views/sale_order_views.xml",
         "views/bo_customer_claim_views.xml",
     ],
-    "auto_install": True,
-    "installable": True,
 }

@@ -1,11 +1,14 @@
 {
     "name": "Back Office Reports",
-    "summary": "XLSX and PDF reports and analyses of the back office, scheduled and emailed",
+    "summary": "XLSX sales, backlog, ageing and expense reports, scheduled and emailed",
     "version": "19.0.1.0.0",
+    "development_status": "Beta",
     "category": "Back Office/Reporting",
-    "author": "Back Office Suite",
     "website": "https://github.com/backoffice-suite/backoffice",
+    "author": "Back Office Suite",
     "license": "LGPL-3",
+    "installable": True,
+    "external_dependencies": {"python": ["xlsxwriter", "num2words"]},
     "depends": [
         "bo_base",
         "report_xlsx",
@@ -15,7 +18,6 @@
         "mail",
         "account",
     ],
-    "external_dependencies": {"python": ["xlsxwriter", "num2words"]},
     "data": [
         "security/ir.model.access.csv",
         "security/bo_reports_security.xml",
@@ -37,6 +39,4 @@
         "views/bo_expense_target_views.xml",
         "views/menus.xml",
     ],
-    "installable": True,
-    "application": True,
 }

@@ -2,10 +2,13 @@
     "name": "Back Office Reports - Mailroom Bridge",
     "summary": "Correspondence register spreadsheet of a period",
     "version": "19.0.1.0.0",
+    "development_status": "Beta",
     "category": "Back Office/Reporting",
-    "author": "Back Office Suite",
     "website": "https://github.com/backoffice-suite/backoffice",
+    "author": "Back Office Suite",
     "license": "LGPL-3",
+    "installable": True,
+    "auto_install": True,
     "depends": [
         "bo_reports",
         "bo_mailroom",
@@ -17,6 +20,4 @@
         "wizards/bo_mail_register_report_wizard_views.xml",
         "views/menus.xml",
     ],
-    "auto_install": True,
-    "installable": True,
 }

@@ -1,11 +1,14 @@
 {
     "name": "Back Office Reports - Orders Bridge",
-    "summary": "Claims statistics and agent statements spreadsheets from the order desk",
+    "summary": "Claims statistics, sales by agent and agent statements as spreadsheets",
     "version": "19.0.1.0.0",
+    "development_status": "Beta",
     "category": "Back Office/Reporting",
-    "author": "Back Office Suite",
     "website": "https://github.com/backoffice-suite/backoffice",
+    "author": "Back Office Suite",
     "license": "LGPL-3",
+    "installable": True,
+    "auto_install": True,
     "depends": [
         "bo_reports",
         "bo_orders",
@@ -19,6 +22,4 @@
         "views/bo_sales_report_wizard_views.xml",
         "views/menus.xml",
     ],
-    "auto_install": True,
-    "installable": True,
 }

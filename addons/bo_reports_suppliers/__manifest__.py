@@ -2,10 +2,13 @@
     "name": "Back Office Reports - Suppliers Bridge",
     "summary": "Supplier scorecard spreadsheet from the supplier evaluations",
     "version": "19.0.1.0.0",
+    "development_status": "Beta",
     "category": "Back Office/Reporting",
-    "author": "Back Office Suite",
     "website": "https://github.com/backoffice-suite/backoffice",
+    "author": "Back Office Suite",
     "license": "LGPL-3",
+    "installable": True,
+    "auto_install": True,
     "depends": [
         "bo_reports",
         "bo_suppliers",
@@ -17,6 +20,4 @@
         "wizards/bo_supplier_scorecard_wizard_views.xml",
         "views/menus.xml",
     ],
-    "auto_install": True,
-    "installable": True,
 }

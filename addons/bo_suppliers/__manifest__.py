@@ -2,10 +2,12 @@
     "name": "Back Office Suppliers",
     "summary": "Supplier register, qualification, offer comparison, evaluation, payment checks",
     "version": "19.0.1.0.0",
+    "development_status": "Beta",
     "category": "Back Office/Suppliers",
-    "author": "Back Office Suite",
     "website": "https://github.com/backoffice-suite/backoffice",
+    "author": "Back Office Suite",
     "license": "LGPL-3",
+    "installable": True,
     "depends": [
         "bo_base",
         "purchase_stock",
@@ -43,6 +45,4 @@
         "demo/bo_supplier_document_demo.xml",
         "demo/bo_supplier_evaluation_demo.xml",
     ],
-    "installable": True,
-    "application": True,
 }
