@@ -13,7 +13,7 @@ from odoo.tools import SQL, mute_logger
 from .common import MailroomCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestDailyRegisterSecurity(MailroomCommon):
     """The sealed daily register: who reads what, and that it never changes."""
 

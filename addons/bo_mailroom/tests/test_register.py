@@ -10,7 +10,7 @@ from odoo.tests import Form, tagged
 from .common import MailroomCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestRegister(MailroomCommon):
     def test_draft_has_no_number_and_registration_gives_year_and_seven_digits(self):
         entry = self._new_entry()

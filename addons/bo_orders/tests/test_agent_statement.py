@@ -1,14 +1,16 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
 from .agents_common import BoAgentsCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestAgentStatement(BoAgentsCommon):
-    """An order of 1,000.00 for the Italian agent's customer, invoiced in March
+    """An order of 1,000.00 for the Italian agent's customer, ordered and invoiced in March
     2025 and half paid: 100.00 of commission, settled with Enasarco 8.50 (agent),
     8.50 (principal) and FIRR 4.00; 91.50 due after the agent's share."""
 
@@ -16,8 +18,10 @@ class TestAgentStatement(BoAgentsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["ir.module.module"]._load_module_terms(["bo_orders"], ["it_IT"], overwrite=True)
-        order = cls._no_taxes(cls._new_order(cls, lines=[(cls.screws, 10, 0.0)]))
-        order.with_user(cls.clerk).action_confirm()
+        # ordered inside the statements' period, whatever the day the test runs
+        with freeze_time("2025-03-05 10:00:00"):
+            order = cls._no_taxes(cls._new_order(cls, lines=[(cls.screws, 10, 0.0)]))
+            order.with_user(cls.clerk).action_confirm()
         cls.invoice = cls._invoice_order(cls, order, date(2025, 3, 10))
         cls._pay(cls, cls.invoice, 500.0)
         cls.settlement = cls._settle(cls, cls.agent)

@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from .agents_common import BoAgentsCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestAgentWorklist(BoAgentsCommon):
     def test_worklist_counts_and_opens_the_agents_customers_work(self):
         self.env["bo.order.request"].create({"title": "Richiesta", "partner_id": self.customer.id})

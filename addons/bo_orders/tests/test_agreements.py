@@ -180,7 +180,7 @@ class TestAgreementPrices(BoAgreementCommon):
         self.assertAlmostEqual(volume.volume_progress, 10.0)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestAgreementExpiry(BoAgreementCommon):
     def _run_cron(self, day):
         with freeze_time(day):

@@ -8,7 +8,7 @@ from odoo.tests import Form, tagged
 from .common import BoOrdersCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestCommitments(BoOrdersCommon):
     @classmethod
     def setUpClass(cls):

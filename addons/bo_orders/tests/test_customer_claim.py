@@ -8,7 +8,7 @@ from odoo.tests import Form, tagged
 from .claim_common import BoClaimCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestCustomerClaim(BoClaimCommon):
     def _run_cron(self, moment):
         with freeze_time(moment):

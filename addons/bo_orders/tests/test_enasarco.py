@@ -6,7 +6,7 @@ from odoo.tests import tagged
 from .agents_common import BoAgentsCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestEnasarco(BoAgentsCommon):
     """A single-mandate agent's 2025 with the official 2025 figures shipped as
     data: ceiling EUR 45,085; FIRR 4% to 12,400, 2% to 18,600, 1% above."""

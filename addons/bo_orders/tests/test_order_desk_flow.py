@@ -9,7 +9,7 @@ from .common import BoOrdersCommon
 from .test_order_request import REQUEST_EMAIL
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestOrderDeskFlow(BoOrdersCommon):
     def test_email_request_to_confirmed_order_then_late_delivery_escalated(self):
         self._activate("credit_limit", "overdue", "master_data", "discount", severity="block")

@@ -33,7 +33,7 @@ cHJvZG90dG8scXVhbnRpdGEKVklULU02LDIwMApUQVMtOCw1MDAK
 """
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestOrderRequest(BoOrdersCommon):
     def _process_email(
         self, email_from, sender="Anna Rossi", subject="Richiesta offerta", msg_id="req1"

@@ -25,7 +25,7 @@ HEADER_ROW = 4
 AS_OF = date(2026, 3, 31)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestAgeingXlsx(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):

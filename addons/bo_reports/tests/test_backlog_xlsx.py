@@ -22,7 +22,7 @@ BACKLOG_HEADERS_EN = [
 ]
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestBacklogXlsx(SalesReportCase):
     @classmethod
     def setUpClass(cls):

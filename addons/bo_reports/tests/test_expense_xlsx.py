@@ -11,7 +11,7 @@ from odoo.tests import Form, new_test_user, tagged
 HEADER_ROW = 4
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestExpenseXlsx(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):

@@ -9,7 +9,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestFollowUpXlsx(TransactionCase):
     @classmethod
     def setUpClass(cls):

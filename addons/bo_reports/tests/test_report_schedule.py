@@ -10,7 +10,7 @@ from odoo.tests import Form, new_test_user, tagged
 from .common import SalesReportCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestReportSchedule(SalesReportCase):
     @classmethod
     def setUpClass(cls):

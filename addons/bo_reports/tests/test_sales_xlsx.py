@@ -21,7 +21,7 @@ DIMENSION_HEADERS_EN = [
 ]
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestSalesXlsx(SalesReportCase):
     def _wizard(self, user=None, **values):
         wizards = self.env["bo.sales.report.wizard"].with_user(user or self.manager)

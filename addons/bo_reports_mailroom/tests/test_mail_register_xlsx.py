@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestMailRegisterXlsx(XlsxReportTestMixin, MailroomCommon):
     """Entries registered in March 2026 (and one in February), read by clerks
     and managers."""

@@ -1,6 +1,7 @@
 import io
-from datetime import date, timedelta
+from datetime import date
 
+from freezegun import freeze_time
 from openpyxl import load_workbook
 
 from odoo.addons.bo_orders.tests.agents_common import BoAgentsCommon
@@ -9,23 +10,26 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestAgentXlsx(XlsxReportTestMixin, BoAgentsCommon):
-    """The Italian agent's customer ordered 1,000.00, invoiced in March 2025
+    """The Italian agent's customer ordered 1,000.00 in March 2025, invoiced
     and half paid; the British agent's customer 600.00, invoiced, not paid."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        order = cls._no_taxes(cls._new_order(cls, lines=[(cls.screws, 10, 0.0)]))
-        order.with_user(cls.clerk).action_confirm()
+        # both ordered in March 2025, inside the statements' period, whatever
+        # the day the test runs
+        with freeze_time("2025-03-05 10:00:00"):
+            order = cls._no_taxes(cls._new_order(cls, lines=[(cls.screws, 10, 0.0)]))
+            order.with_user(cls.clerk).action_confirm()
+            foreign = cls._no_taxes(
+                cls._new_order(cls, partner=cls.foreign_customer, lines=[(cls.screws, 6, 0.0)])
+            )
+            foreign.with_user(cls.clerk).action_confirm()
         cls.invoice = cls._invoice_order(cls, order, date(2025, 3, 10))
         cls._pay(cls, cls.invoice, 500.0)
         cls._settle(cls, cls.agent)
-        foreign = cls._no_taxes(
-            cls._new_order(cls, partner=cls.foreign_customer, lines=[(cls.screws, 6, 0.0)])
-        )
-        foreign.with_user(cls.clerk).action_confirm()
         cls._invoice_order(cls, foreign, date(2025, 4, 2))
 
     def _wizard(self, user=None, **values):
@@ -104,10 +108,9 @@ class TestAgentXlsx(XlsxReportTestMixin, BoAgentsCommon):
         self.assertEqual(self._rows(sheet)[0][0], "Agent")
 
     def test_sales_performance_by_agent(self):
-        today = date.today()
         form = Form(self.env["bo.sales.report.wizard"].with_user(self.manager))
-        form.date_from = today - timedelta(days=40)
-        form.date_to = today + timedelta(days=1)
+        form.date_from = date(2025, 3, 1)
+        form.date_to = date(2025, 3, 31)
         form.by_agent = True
         wizard = form.save()
         workbook = self._export(wizard)
@@ -140,10 +143,9 @@ class TestAgentXlsx(XlsxReportTestMixin, BoAgentsCommon):
         self.assertNotIn("By Agent", self._export(wizard).sheetnames)
 
     def test_sales_and_backlog_filtered_by_agent(self):
-        today = date.today()
         form = Form(self.env["bo.sales.report.wizard"].with_user(self.manager))
-        form.date_from = today - timedelta(days=40)
-        form.date_to = today + timedelta(days=1)
+        form.date_from = date(2025, 3, 1)
+        form.date_to = date(2025, 3, 31)
         form.by_agent = True
         form.detail = True
         form.agent_ids.add(self.agent)

@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestClaimXlsx(XlsxReportTestMixin, BoClaimCommon):
     """Claims received in March 2026: two resolved, one open past its
     service level; one in February."""

@@ -24,7 +24,7 @@ SCORECARD_HEADERS_EN = [
 ]
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestSupplierScorecard(BoEvaluationCommon):
     @classmethod
     def setUpClass(cls):

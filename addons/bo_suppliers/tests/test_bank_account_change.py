@@ -9,7 +9,7 @@ from odoo.tests import tagged
 from .common_payment import BoSuppliersPaymentCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestBankAccountChange(BoSuppliersPaymentCommon):
     def _bank(self, number="IT60X0542811101000000123456"):
         return self.env["res.partner.bank"].create(

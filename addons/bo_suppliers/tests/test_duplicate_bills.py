@@ -8,7 +8,7 @@ from ..models.account_move import normalize_bill_reference
 from .common_payment import BoSuppliersPaymentCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestDuplicateBills(BoSuppliersPaymentCommon):
     def test_reference_normalisation(self):
         self.assertEqual(normalize_bill_reference("FT 2024/000123"), "ft2024123")

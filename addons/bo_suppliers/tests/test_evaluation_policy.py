@@ -6,7 +6,7 @@ from ..models.bo_supplier_qualification import bo_privileged
 from .common import BoSuppliersCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestEvaluationPolicy(BoSuppliersCommon):
     """What an order to a class C supplier does, under each company policy."""
 

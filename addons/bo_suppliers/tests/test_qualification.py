@@ -51,7 +51,7 @@ class BoQualificationCommon(BoSuppliersCommon):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestQualification(BoQualificationCommon):
     def test_new_supplier_created_in_form_starts_as_prospect(self):
         form = Form(self.env["res.partner"].with_user(self.manager))

@@ -111,7 +111,7 @@ class BoEvaluationCommon(BoQualificationCommon):
         return evaluation.line_ids.filtered(lambda line: line.criterion == criterion)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "bo_dates")
 class TestSupplierEvaluation(BoEvaluationCommon):
     def test_on_time_counts_each_receipt_line_once(self):
         early = self._order(lines=[(self.product, 10, 40.0), (self.product_b, 5, 10.0)])
@@ -286,8 +286,10 @@ class TestSupplierEvaluation(BoEvaluationCommon):
 
     def test_period_without_activity_is_skipped(self):
         self._file_mandatory_documents()
+        # this supplier only: others (the demo's among them) may have had
+        # receipts in the month that ended
         with self.assertRaisesRegex(UserError, "nothing to evaluate"):
-            self._evaluate()
+            self._evaluate(partners=[self.supplier])
         self.assertFalse(self._evaluation())
         # a draft RFQ is no activity either
         with freeze_time(self._day(3)):
