@@ -54,5 +54,6 @@
         "demo/bo_customer_claim_demo.xml",
         "demo/bo_agent_demo.xml",
         "demo/bo_sale_agreement_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
 }

@@ -41,8 +41,11 @@
         "views/menus.xml",
     ],
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/bo_supplier_document_demo.xml",
         "demo/bo_supplier_evaluation_demo.xml",
+        "demo/bo_supplier_qualification_demo.xml",
+        "demo/account_move_demo.xml",
     ],
 }
