@@ -1,5 +1,5 @@
 import io
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
 from openpyxl import load_workbook
@@ -110,6 +110,28 @@ class TestClaimXlsx(XlsxReportTestMixin, BoClaimCommon):
         self.assertEqual(defect[1].date(), date(2026, 3, 3))
         self.assertEqual([defect[4], defect[8], defect[9]], ["Complaint", "Product Defect", 5])
         self.assertEqual(claims[2][11], "Yes")
+
+    def test_by_month_in_the_users_time_zone_without_one_in_the_context(self):
+        """A scheduled run has no tz in its context: a claim received
+        28 February 23:30 UTC, 1 March 00:30 in Rome, is March's, in the
+        period's bounds and in the By Month sheet alike."""
+        with freeze_time("2026-02-28 23:30:00"):
+            midnight = self._claim_by_hand(title="Mezzanotte")
+        self.assertEqual(str(midnight.received_date), "2026-02-28 23:30:00")
+        wizard = self._wizard()
+        self.assertEqual(self.manager.tz, "Europe/Rome")
+        self.assertFalse(wizard.env.context.get("tz"))
+        # The statistics themselves, outside the spreadsheet's rendering.
+        statistics = wizard._bo_claim_statistics("received_date:month")
+        self.assertEqual(
+            {month: figures["count"] for month, figures in statistics}, {datetime(2026, 3, 1): 4}
+        )
+        by_month = self._rows(self._export(wizard)["By Month"])[1:]
+        self.assertEqual([row[:2] for row in by_month], [["March 2026", 4], ["Total", 4]])
+        february = self._wizard(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
+        self.assertFalse(february.env.context.get("tz"))
+        by_month = self._rows(self._export(february)["By Month"])[1:]
+        self.assertEqual([row[:2] for row in by_month], [["February 2026", 1], ["Total", 1]])
 
     def test_filters_and_who_may_run_it(self):
         wizard = self._wizard()
