@@ -16,8 +16,10 @@ Usage (Odoo's python, from the repository root)::
 modules without it (e.g. both created from a template with sale_management,
 sale_stock and account, then ``-i bo_orders`` on the first). In the first
 database every order check of the company is activated (as warnings, so that
-no order stops) before the run. Both ratios have ``--max-ratio`` as their
-goal; the exit code is 1 when the query ratio is above it, or the time ratio
+no order stops) before the run. The query ratio's goal is
+``QUERY_RATIO_GOAL`` (issue #20), gated at ``--max-query-ratio`` (today's
+level, so that it cannot get worse) until it is reached; the time ratio's goal
+is ``--max-ratio``; the exit code is 1 when the query ratio is above it, or the time ratio
 far above it (see ``figures.py``), so CI can use it as a gate.
 """
 
@@ -32,6 +34,8 @@ import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 
+# At most 3% more queries than stock Odoo for the whole flow (issue #20).
+QUERY_RATIO_GOAL = 1.03
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -43,6 +47,7 @@ def parse_args():
     parser.add_argument("--orders", type=int, default=200, help="orders per database")
     parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds")
     parser.add_argument("--max-ratio", type=float, default=1.15)
+    parser.add_argument("--max-query-ratio", type=float, default=1.075)
     parser.add_argument(
         "--addons-path",
         default=f"/opt/odoo19/addons,{os.path.join(ROOT, 'addons')}",
@@ -174,7 +179,13 @@ def main():
             f"{flow.queries:10d}{flow.queries / flow.done:9.1f}"
         )
     figures = Figures("order flow")
-    figures.add("query ratio with/without bo_orders", query_ratio, args.max_ratio, digits=3)
+    figures.add(
+        "query ratio with/without bo_orders",
+        query_ratio,
+        QUERY_RATIO_GOAL,
+        gate=args.max_query_ratio,
+        digits=3,
+    )
     figures.add(
         "time ratio with/without bo_orders", time_ratio, args.max_ratio, timed=True, digits=3
     )
