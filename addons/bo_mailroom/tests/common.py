@@ -1,8 +1,7 @@
 import base64
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
-from odoo import Command, fields
+from odoo import Command
+from odoo.addons.bo_base.tests.common import make_email
 from odoo.tests import TransactionCase
 
 
@@ -117,29 +116,10 @@ class MailroomCommon(TransactionCase):
         body="Buongiorno, vi chiediamo un'offerta.",
         sender="Ferramenta Verdi <ordini@ferramentaverdi.example.it>",
         to=None,
-        html=None,
-        attachments=(),
-        msgid=None,
-        headers=None,
+        **kwargs,
     ):
-        """Build a real MIME message, as a mail server would hand it over."""
-        message = EmailMessage()
-        if sender:
-            message["From"] = sender
-        message["To"] = to or cls.alias_email
-        if subject is not None:
-            message["Subject"] = subject
-        message["Date"] = format_datetime(fields.Datetime.now().replace(microsecond=0))
-        message["Message-Id"] = msgid or make_msgid(domain="sender.example.it")
-        for key, value in (headers or {}).items():
-            message[key] = value
-        message.set_content(body)
-        if html:
-            message.add_alternative(html, subtype="html")
-        for name, content, mimetype in attachments:
-            maintype, subtype = mimetype.split("/")
-            message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
-        return message
+        """A real MIME message to the protocol alias (``bo_base``'s builder)."""
+        return make_email(subject, body, sender, to or cls.alias_email, **kwargs)
 
     def _process(self, message):
         raw = message if isinstance(message, bytes) else message.as_bytes()

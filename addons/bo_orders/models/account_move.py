@@ -7,4 +7,8 @@ class AccountMove(models.Model):
     # OCA's agents of an invoice, computed for whoever reads the invoice (a
     # buyer opening a vendor bill may not read commission lines): the agents,
     # never the commission amounts.
-    partner_agent_ids = fields.Many2many(compute_sudo=True)
+    partner_agent_ids = fields.Many2many(compute_sudo=True, groups="base.group_user")
+    commission_total = fields.Float(
+        groups="sales_team.group_sale_salesman,account.group_account_invoice,"
+        "account.group_account_readonly"
+    )

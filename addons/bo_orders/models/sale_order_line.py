@@ -7,7 +7,9 @@ class SaleOrderLine(models.Model):
     # OCA's commission status of a line, computed for whoever reads the order
     # (a stock user may not read commission lines): how many agents, never
     # the commission amounts.
-    commission_status = fields.Char(compute_sudo=True)
+    commission_status = fields.Char(compute_sudo=True, groups="base.group_user")
+    # internal users read the agents of the lines their role reads (record rules)
+    agent_ids = fields.One2many(groups="base.group_user")
 
     def _bo_with_agreement_lines(self):
         """These lines, with the agreement line of each in the context: the

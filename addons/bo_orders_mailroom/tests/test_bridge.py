@@ -1,8 +1,7 @@
 import hashlib
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 from odoo import Command
+from odoo.addons.bo_base.tests.common import make_email
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -40,16 +39,13 @@ class TestOrdersMailroomBridge(TransactionCase):
         )
 
     def _email(self, subject):
-        message = EmailMessage()
-        message["From"] = f"Paola Ponte <{self.contact.email}>"
-        message["To"] = "orders@bridge.example.com"
-        message["Subject"] = subject
-        message["Message-Id"] = make_msgid(domain="ferramentaponte.example.it")
-        message.set_content("Vi chiediamo un'offerta per 200 viti M8.")
-        message.add_attachment(
-            b"%PDF-1.4 richiesta", maintype="application", subtype="pdf", filename="richiesta.pdf"
-        )
-        return message.as_string()
+        return make_email(
+            subject,
+            "Vi chiediamo un'offerta per 200 viti M8.",
+            f"Paola Ponte <{self.contact.email}>",
+            "orders@bridge.example.com",
+            attachments=[("richiesta.pdf", b"%PDF-1.4 richiesta", "application/pdf")],
+        ).as_string()
 
     def _entries_of(self, record):
         return self.env["bo.mail.register"].search(

@@ -1,7 +1,5 @@
-from email.message import EmailMessage
-from email.utils import make_msgid
-
 from odoo import Command
+from odoo.addons.bo_base.tests.common import make_email
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -27,16 +25,13 @@ class TestClaimMailroomBridge(TransactionCase):
         )
 
     def _email(self, subject, sender=None):
-        message = EmailMessage()
-        message["From"] = f"Paola Ponte <{sender or self.contact.email}>"
-        message["To"] = "reclami@bridge.example.com"
-        message["Subject"] = subject
-        message["Message-Id"] = make_msgid(domain="ferramentaponte.example.it")
-        message.set_content("Le viti consegnate sono arrugginite.")
-        message.add_attachment(
-            b"\xff\xd8\xff foto", maintype="image", subtype="jpeg", filename="ruggine.jpg"
-        )
-        return message.as_bytes()
+        return make_email(
+            subject,
+            "Le viti consegnate sono arrugginite.",
+            f"Paola Ponte <{sender or self.contact.email}>",
+            "reclami@bridge.example.com",
+            attachments=[("ruggine.jpg", b"\xff\xd8\xff foto", "image/jpeg")],
+        ).as_bytes()
 
     def _entries_of(self, record):
         return self.env["bo.mail.register"].search(

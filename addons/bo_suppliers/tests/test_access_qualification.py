@@ -70,7 +70,9 @@ class TestAccessQualification(BoQualificationCommon):
         self.assertEqual(copied.bo_qualification_state, "prospect")
 
     def test_attack_forged_privilege_context_refused(self):
-        partner = self.supplier.with_user(self.manager).with_context(bo_suppliers_privileged=True)
+        partner = self.supplier.with_user(self.manager).with_context(
+            bo_suppliers_privileged=True, bo_guard_grant={"res.partner": ["*"]}
+        )
         with self.assertRaises(AccessError):
             partner.write({"bo_qualification_state": "qualified"})
 
@@ -93,9 +95,37 @@ class TestAccessQualification(BoQualificationCommon):
             line.sudo().write({"reason": "changed"})
         with self.assertRaises(UserError):
             line.sudo().unlink()
-        with self.assertRaises(AccessError):
+        with self.assertRaises(UserError):
             line.sudo().copy()
         self.assertEqual(line.reason, "Check")
+
+    def test_attack_default_keys_through_the_qualification_action_are_ignored(self):
+        """The action is granted the history's fields: an RPC client's default_
+        keys must not write the step's date, author or previous state."""
+        wizard = (
+            self.env["bo.supplier.qualification.wizard"]
+            .with_user(self.manager)
+            .create({"partner_id": self.supplier.id, "new_state": "blocked", "reason": "Frode"})
+        )
+        wizard.with_context(
+            default_date="2001-02-03 04:05:06",
+            default_user_id=self.clerk.id,
+            default_state_from="qualified",
+            default_valid_until="2099-01-01",
+        ).action_apply()
+        step = self.supplier.bo_qualification_ids
+        self.assertRecordValues(
+            step,
+            [
+                {
+                    "user_id": self.manager.id,
+                    "state_from": "prospect",
+                    "state": "blocked",
+                    "valid_until": False,
+                }
+            ],
+        )
+        self.assertNotEqual(step.date.year, 2001)
 
     def test_supplier_with_history_cannot_be_deleted(self):
         self._qualify("blocked", reason="Fraud")

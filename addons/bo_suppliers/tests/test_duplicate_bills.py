@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from ..models.account_move import normalize_bill_reference
+from ..models.account_move_duplicate import normalize_bill_reference
 from .common_payment import BoSuppliersPaymentCommon
 
 

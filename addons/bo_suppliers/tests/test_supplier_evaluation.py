@@ -359,7 +359,7 @@ class TestSupplierEvaluation(BoEvaluationCommon):
             evaluation.sudo().write({"evaluation_class": "a"})
         with self.assertRaises(AccessError):
             evaluation.sudo().with_context(bo_suppliers_privileged=True).write({"score": 1})
-        with self.assertRaises(AccessError):
+        with self.assertRaises(UserError):
             evaluation.sudo().copy()
         with self.assertRaises(UserError):
             evaluation.sudo().unlink()
