@@ -10,6 +10,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import float_compare
 
+from .bo_supplier_qualification import bo_is_privileged, bo_privileged
+
 BILL_TYPES = ("in_invoice", "in_refund")
 # Only the back office's own actions set these: the match (computed), the
 # manager's release of the payment block and the "not a duplicate"
@@ -313,7 +315,7 @@ class AccountMove(models.Model):
             )
         self.check_access("write")
         for move in self:
-            move.with_context(bo_suppliers_privileged=True).write(
+            bo_privileged(move).write(
                 {
                     "bo_release_user_id": self.env.uid,
                     "bo_release_reason": reason,
@@ -480,7 +482,7 @@ class AccountMove(models.Model):
         self.check_access("write")
         for move in self:
             duplicates = move.bo_duplicate_bill_ids
-            move.with_context(bo_suppliers_privileged=True).write(
+            bo_privileged(move).write(
                 {
                     "bo_not_duplicate_user_id": self.env.uid,
                     "bo_not_duplicate_of": ",".join(str(i) for i in sorted(duplicates.ids)),
@@ -535,7 +537,7 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
 
     def _bo_check_protected_values(self, vals):
-        if self.env.context.get("bo_suppliers_privileged"):
+        if bo_is_privileged(self.env):
             return
         protected = BO_PROTECTED_BILL_FIELDS.intersection(vals)
         if protected:

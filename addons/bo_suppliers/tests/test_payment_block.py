@@ -132,6 +132,24 @@ class TestPaymentBlock(BoSuppliersPaymentCommon):
         copy = self.bill.with_user(self.accountant).copy()
         self.assertFalse(copy.bo_release_user_id)
 
+    def test_forged_privilege_context_neither_releases_nor_pays(self):
+        """An RPC client sends any context: the accountant's forged privilege
+        flag writes no release, and the bill stays blocked for payment."""
+        forged = self.bill.with_user(self.accountant).with_context(bo_suppliers_privileged=True)
+        with self.assertRaises(AccessError):
+            forged.write(
+                {
+                    "bo_release_user_id": self.accountant.id,
+                    "bo_release_reason": "forged",
+                    "bo_release_digest": self.bill._bo_release_fingerprint(),
+                }
+            )
+        self.assertFalse(self.bill.bo_release_user_id)
+        self.assertTrue(self.bill.bo_payment_blocked)
+        with self.assertRaisesRegex(UserError, "Back Office manager"):
+            self._pay(self.bill)
+        self.assertEqual(self.bill.payment_state, "not_paid")
+
     # -- release ---------------------------------------------------------
 
     def test_clerk_and_accountant_cannot_release(self):
