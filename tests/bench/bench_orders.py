@@ -13,8 +13,11 @@ Usage (Odoo's python, from the repository root)::
         [--addons-path /opt/odoo19/addons,addons]
 
 ``--db-with`` must have ``bo_orders`` installed, ``--db-without`` the same
-modules without it (e.g. both created from a template with sale_management,
-sale_stock and account, then ``-i bo_orders`` on the first). In the first
+Odoo modules without ours and OCA's (e.g. both created from a template with
+sale_management, sale_stock and account, then ``-i bo_orders`` on the first;
+Odoo's own modules that our addons install, such as ``sale_margin``, are
+installed in both, see ``test_benchmarks.py``): the ratio is what our
+addons and the OCA modules they bring cost on top of the same Odoo. In the first
 database every order check of the company is activated (as warnings, so that
 no order stops) before the run. The query ratio's goal is
 ``QUERY_RATIO_GOAL`` (issue #20), gated at ``--max-query-ratio`` (today's
@@ -35,7 +38,11 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 
 # At most 3% more queries than stock Odoo for the whole flow (issue #20).
+# Measured 1.032 on 2026-12-03 (159.0 and 164.0 queries per order): the
+# order checks' overdue receivables (1) and sale_stock's forecast for the
+# stock check (3), OCA's agents clearing the lines they recompute (2).
 QUERY_RATIO_GOAL = 1.03
+QUERY_RATIO_GATE = 1.04
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -47,7 +54,7 @@ def parse_args():
     parser.add_argument("--orders", type=int, default=200, help="orders per database")
     parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds")
     parser.add_argument("--max-ratio", type=float, default=1.15)
-    parser.add_argument("--max-query-ratio", type=float, default=1.075)
+    parser.add_argument("--max-query-ratio", type=float, default=QUERY_RATIO_GATE)
     parser.add_argument(
         "--addons-path",
         default=f"/opt/odoo19/addons,{os.path.join(ROOT, 'addons')}",

@@ -12,3 +12,14 @@ class AccountMove(models.Model):
         groups="sales_team.group_sale_salesman,account.group_account_invoice,"
         "account.group_account_readonly"
     )
+    # The inverse of OCA's stored ``account.invoice.line.agent.invoice_id``.
+    # Without it, every change of an invoice's state, date or type that the
+    # commission lines depend on searches them again (four searches when an
+    # invoice is posted); with it Odoo reads them once, through this field.
+    bo_agent_line_ids = fields.One2many(
+        "account.invoice.line.agent",
+        "invoice_id",
+        string="Commission Lines",
+        readonly=True,
+        groups="base.group_user",
+    )
