@@ -34,9 +34,7 @@ def _stock_modules_missing(with_db, without_db):
     ``sale_margin`` through ``bo_reports``) and missing from the stock
     database: the order flow is compared with the same Odoo, so that the ratio
     is what our addons and the OCA modules they bring cost."""
-    query = (
-        "SELECT name FROM ir_module_module WHERE state = 'installed' AND author = 'Odoo S.A.'"
-    )
+    query = "SELECT name FROM ir_module_module WHERE state = 'installed' AND author = 'Odoo S.A.'"
     installed = []
     for db in (with_db, without_db):
         with psycopg2.connect(dbname=db) as conn, conn.cursor() as cr:

@@ -33,26 +33,6 @@ DELIVERY_STATES = [
     ("delivered", "Delivered"),
     ("failed", "Not Delivered"),
 ]
-# The fields that only the register's own actions write (declared with
-# ``bo_guarded=True`` below and in the other files of the register). The mail
-# intake leaves them out of the values an alias or an RPC caller hands it.
-ACTION_FIELDS = frozenset(
-    {
-        "name",
-        "protocol_year",
-        "protocol_seq",
-        "registration_date",
-        "state",
-        "cancel_uid",
-        "cancel_date",
-        "cancel_reason",
-        "error_reason",
-        "email_message_id",
-        "delivery_state",
-        "partner_address",
-        "pec_receipt_kind",
-    }
-)
 
 
 class BoMailRegister(models.Model):

@@ -14,7 +14,6 @@ from odoo.exceptions import UserError
 from odoo.tools import email_normalize, html2plaintext
 
 from ..tools import pec
-from .bo_mail_register import ACTION_FIELDS
 
 # The intake logs under the register's logger, as it did before it had a file
 # of its own: logging configurations and tests that mute it keep working.
@@ -333,12 +332,9 @@ class BoMailRegister(models.Model):
             files.append(Attachment("envelope.eml" if envelope else "original_email.eml", raw, {}))
         # Custom values come from aliases and routes, or from whoever calls
         # message_new over RPC: never what only the register's actions set.
+        guarded = self._bo_guarded_fields()
         vals.update(
-            {
-                k: v
-                for k, v in self._bo_intake_custom_values(values).items()
-                if k not in ACTION_FIELDS
-            }
+            {k: v for k, v in self._bo_intake_custom_values(values).items() if k not in guarded}
         )
         rule = self.env["bo.mail.routing.rule"]._bo_match(vals, msg_dict)
         vals.update(rule._prepare_register_vals())

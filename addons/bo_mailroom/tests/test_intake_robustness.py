@@ -190,9 +190,11 @@ class TestIntakeRobustness(MailroomCommon):
                 "name": "2026/9999999",
                 "protocol_seq": 9999999,
                 "delivery_state": "delivered",
+                "deadline_reminded_date": "2001-02-03",
             },
         )
         self.assertIn(entry.state, ("draft", "error"), "never registered by the caller's values")
         self.assertFalse(entry.name)
         self.assertFalse(entry.protocol_seq)
         self.assertFalse(entry.delivery_state)
+        self.assertFalse(entry.deadline_reminded_date)

@@ -9,7 +9,6 @@ from odoo.addons.bo_base.tests.common import GuardAttackKit
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from ..models.bo_mail_register import ACTION_FIELDS
 from .common import MailroomCommon
 
 # Queries of registering one entry as a clerk, tracking and history included
@@ -117,9 +116,6 @@ class TestRegisterDayGuard(GuardAttackKit):
 @tagged("post_install", "-at_install")
 class TestRegisterPrivileges(MailroomCommon):
     """What a client sends is never a privilege of the register."""
-
-    def test_the_intake_filter_names_every_guarded_field(self):
-        self.assertEqual(ACTION_FIELDS, self.Register._bo_guarded_fields())
 
     def test_a_forged_privileged_context_writes_nothing(self):
         entry = self._registered_entry(direction="outgoing", user_id=self.clerk.id)

@@ -179,9 +179,6 @@ class BoCustomerClaim(models.Model):
         help="The first-response deadline until the customer is answered, then the "
         "resolution deadline.",
     )
-    deadline_state = fields.Selection(bo_guarded=True)
-    deadline_reminded_date = fields.Date(bo_guarded=True)
-    deadline_escalated_date = fields.Date(bo_guarded=True)
     resolution_days = fields.Float(
         string="Days to Resolve",
         compute="_compute_resolution_days",
@@ -397,18 +394,6 @@ class BoCustomerClaim(models.Model):
             # a resolved claim keeps what resolving it required
             self.filtered(lambda c: c.state == "done")._check_can_resolve()
         return res
-
-    # ------------------------------------------------------------------
-    # Deadlines: the mixin's cron writes its marks through the claim's code
-    # ------------------------------------------------------------------
-
-    @bo_guard.writes("deadline_reminded_date")
-    def _deadline_schedule_reminder(self):
-        return super()._deadline_schedule_reminder()
-
-    @bo_guard.writes("deadline_escalated_date")
-    def _deadline_escalate(self):
-        return super()._deadline_escalate()
 
     # ------------------------------------------------------------------
     # Actions

@@ -139,9 +139,7 @@ class BoOrderCheck(models.Model):
 
     @api.model
     def _product_lines(self, orders):
-        return orders.order_line.filtered(
-            lambda line: line.product_id and not line.display_type and not line.is_downpayment
-        )
+        return orders.order_line._bo_product_lines()
 
     @api.model
     def _by_order(self, pairs):

@@ -111,9 +111,6 @@ class BoOrderRequest(models.Model):
     deadline_date = fields.Date(
         string="Answer By", default=lambda self: self._default_deadline_date()
     )
-    deadline_state = fields.Selection(bo_guarded=True)
-    deadline_reminded_date = fields.Date(bo_guarded=True)
-    deadline_escalated_date = fields.Date(bo_guarded=True)
     duplicate_request_ids = fields.Many2many(
         "bo.order.request",
         string="Possible Duplicates",
@@ -216,18 +213,6 @@ class BoOrderRequest(models.Model):
                     order=quoted.name,
                 )
             )
-
-    # ------------------------------------------------------------------
-    # Deadlines: the mixin's cron writes its marks through the request's code
-    # ------------------------------------------------------------------
-
-    @bo_guard.writes("deadline_reminded_date")
-    def _deadline_schedule_reminder(self):
-        return super()._deadline_schedule_reminder()
-
-    @bo_guard.writes("deadline_escalated_date")
-    def _deadline_escalate(self):
-        return super()._deadline_escalate()
 
     # ------------------------------------------------------------------
     # Workflow

@@ -150,9 +150,6 @@ class BoSaleAgreement(models.Model):
         tracking=False,
         bo_guarded=True,
     )
-    deadline_state = fields.Selection(bo_guarded=True)
-    deadline_reminded_date = fields.Date(bo_guarded=True)
-    deadline_escalated_date = fields.Date(bo_guarded=True)
 
     _check_dates = models.Constraint(
         "CHECK(date_start <= date_end)",
@@ -195,15 +192,6 @@ class BoSaleAgreement(models.Model):
         # Each agreement has its own reminder days: the horizon of the
         # company's 'due soon' days would skip them. Agreements are few.
         return super()._deadline_open_records()
-
-    @bo_guard.writes("deadline_reminded_date")
-    def _deadline_schedule_reminder(self):
-        # the mixin notes the deadline it reminded of
-        return super()._deadline_schedule_reminder()
-
-    @bo_guard.writes("deadline_escalated_date")
-    def _deadline_escalate(self):
-        return super()._deadline_escalate()
 
     @api.model
     def _deadline_process(self):

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.addons.bo_base.models import bo_guard
 
 BO_STAGES = [
     ("to_check", "To Check"),
@@ -65,9 +64,6 @@ class SaleOrder(models.Model):
     )
     # the deadline's marks are the nightly job's: a reminder or an escalation
     # is not skipped by writing that it was sent
-    deadline_state = fields.Selection(bo_guarded=True)
-    deadline_reminded_date = fields.Date(bo_guarded=True)
-    deadline_escalated_date = fields.Date(bo_guarded=True)
 
     @api.model
     def _group_expand_bo_stage(self, stages, domain):
@@ -163,7 +159,6 @@ class SaleOrder(models.Model):
     # Deadlines
     # ------------------------------------------------------------------
 
-    @bo_guard.writes("deadline_reminded_date")
     def _deadline_schedule_reminder(self):
         res = super()._deadline_schedule_reminder()
         template = self.env.ref(
@@ -182,7 +177,3 @@ class SaleOrder(models.Model):
                     template, subtype_xmlid="mail.mt_comment", message_type="comment"
                 )
         return res
-
-    @bo_guard.writes("deadline_escalated_date")
-    def _deadline_escalate(self):
-        return super()._deadline_escalate()

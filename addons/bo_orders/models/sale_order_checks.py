@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.addons.bo_base.models import bo_guard
 from odoo.exceptions import UserError
 
+from .bo_order_check import CHECK_TYPES
 from .sale_order import QUOTATION_STATES
 
 CHECK_STATES = [
@@ -307,6 +308,48 @@ class SaleOrder(models.Model):
             or self.env.ref("base.user_admin", raise_if_not_found=False)
             or self.env.user
         )
+
+    def _bo_check_changed_after_confirm(self):
+        """A confirmed order whose lines change passes the checks again.
+
+        Odoo lets a confirmed order's lines be added to, raised or discounted:
+        without this, such a change would be a way around the checks its
+        confirmation passed. The blocks that no override covers (an override
+        covers the order as it was, so a change needs a new one) are noted on
+        the order and its salesperson or the escalation manager gets an
+        activity; its deliveries wait for the override while the customer is
+        over credit or overdue (:meth:`_bo_check_release`). The change itself
+        is kept: the order is the customer's, refusing it would lose it.
+        The stock check is left out: a confirmed order's stock is reserved
+        by its deliveries.
+        """
+        orders = self.filtered(lambda o: o.state == "sale")
+        if not orders:
+            return
+        types = [key for key, _label in CHECK_TYPES if key != "stock"]
+        results = orders._bo_run_checks(check_types=types, severity="block")
+        summary = self.env._("Changed after confirmation: blocked by the back-office checks")
+        # sudo: whoever changes the order (a salesperson, an integration), the
+        # note and the activity are the desk's.
+        for order in orders.sudo():
+            failures = results.get(order.with_env(self.env))
+            if not failures or order._bo_override_covers():
+                continue
+            body = Markup("%s%s") % (
+                self.env._(
+                    "The order changed after its confirmation and the back-office checks "
+                    "block it now: a Back Office manager's override is needed."
+                ),
+                self._bo_format_failures(failures),
+            )
+            order.message_post(body=body, subtype_xmlid="mail.mt_note")
+            if not order.activity_ids.filtered(lambda a, s=summary: a.summary == s):
+                order.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=summary,
+                    note=body,
+                    user_id=order._bo_desk_user().id,
+                )
 
     def _bo_check_release(self):
         """Refuse to ship to a customer over credit or with overdue receivables."""

@@ -23,3 +23,4 @@ from . import test_settlement_guard
 from . import test_request_guard
 from . import test_linked_records_deleted
 from . import test_claim_mail_intake
+from . import test_changed_after_confirm

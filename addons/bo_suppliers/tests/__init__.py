@@ -14,3 +14,4 @@ from . import test_field_reading
 from . import test_guard_attacks
 from . import test_same_party
 from . import test_replenishment_class_c
+from . import test_supplier_document_guard

@@ -226,7 +226,12 @@ class TestEvaluationLineGuardAttacks(EvaluationGuardRecords, GuardAttackKit):
 
     @classmethod
     def _guard_record(cls):
-        return cls._evaluation().line_ids[:1]
+        evaluation = cls._evaluation()
+        # another month's evaluation: the attacks move a criterion to it
+        order = cls._order(cls.supplier, cls._product(), confirm=True)
+        order.date_approve = "2020-02-14 10:00:00"
+        cls._evaluate(date(2020, 2, 1), date(2020, 2, 29))
+        return evaluation.line_ids[:1]
 
     @classmethod
     def _guard_create_values(cls):
