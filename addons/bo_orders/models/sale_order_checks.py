@@ -38,6 +38,8 @@ BO_CHECKED_LINE_FIELDS = (
     "is_downpayment",
 )
 BO_CHECKED_VALUES = frozenset((*BO_CHECKED_ORDER_FIELDS, "order_line"))
+# The cursor's cache key counting the orders being created in this transaction.
+CREATING_ORDERS = "bo_orders_creating_orders"
 
 
 class SaleOrder(models.Model):
@@ -321,9 +323,14 @@ class SaleOrder(models.Model):
         over credit or overdue (:meth:`_bo_check_release`). The change itself
         is kept: the order is the customer's, refusing it would lose it.
         The stock check is left out: a confirmed order's stock is reserved
-        by its deliveries.
+        by its deliveries. So are the orders being created: their lines are
+        created with them, and an order created, copied or imported as
+        confirmed is checked as a whole (see :meth:`create`).
         """
         orders = self.filtered(lambda o: o.state == "sale")
+        if self.env.cr.cache.get(CREATING_ORDERS):
+            now = self.env.cr.now()
+            orders = orders.filtered(lambda o: o.create_date != now)
         if not orders:
             return
         types = [key for key, _label in CHECK_TYPES if key != "stock"]
@@ -376,15 +383,24 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not any(vals.get("state") == "sale" for vals in vals_list):
-            return super().create(vals_list)
-        # Orders created (or copied, or imported) directly as confirmed pass
-        # the checks as they are created, lines included, and together; a
-        # refusal undoes everything made with them, deliveries included.
-        with self.env.cr.savepoint():
-            orders = super().create(vals_list)
-            orders.filtered(lambda o: o.state == "sale")._bo_check_before_confirm()
-        return orders
+        # Orders being created, for the lines created with them (see
+        # _bo_check_changed_after_confirm): counted on the cursor, which no
+        # client reaches, and only for this transaction.
+        cache = self.env.cr.cache
+        cache[CREATING_ORDERS] = cache.get(CREATING_ORDERS, 0) + 1
+        try:
+            if not any(vals.get("state") == "sale" for vals in vals_list):
+                return super().create(vals_list)
+            # Orders created (or copied, or imported) directly as confirmed
+            # pass the checks as they are created, lines included, and
+            # together; a refusal undoes everything made with them,
+            # deliveries included.
+            with self.env.cr.savepoint():
+                orders = super().create(vals_list)
+                orders.filtered(lambda o: o.state == "sale")._bo_check_before_confirm()
+            return orders
+        finally:
+            cache[CREATING_ORDERS] -= 1
 
     def write(self, vals):
         if vals.get("state") == "sale":

@@ -17,6 +17,8 @@ class TestAgentStatement(BoAgentsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the agent's language, whether or not the database has it yet
+        cls.env["res.lang"]._activate_lang("it_IT")
         cls.env["ir.module.module"]._load_module_terms(["bo_orders"], ["it_IT"], overwrite=True)
         # ordered inside the statements' period, whatever the day the test runs
         with freeze_time("2025-03-05 10:00:00"):
