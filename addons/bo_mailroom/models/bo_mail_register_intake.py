@@ -11,7 +11,7 @@ from odoo.addons.bo_base.models.bo_mail_intake import (
     safe_headers,
 )
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize, html2plaintext
+from odoo.tools import SQL, email_normalize, html2plaintext
 
 from ..tools import pec
 
@@ -215,17 +215,17 @@ class BoMailRegister(models.Model):
             return None
         # sudo: the gateway compares with every entry received under this
         # Message-ID (its own, or that of the PEC envelope that carried it),
-        # whoever may read it
+        # whoever may read it; the messages are a subquery: one query in all
         messages = (
             self.env["mail.message"]
             .sudo()
-            .search([("message_id", "=", msgid), ("model", "=", self._name)])
+            ._search([("message_id", "=", msgid), ("model", "=", self._name)])
         )
         entries = self.sudo().search(
             [
                 "|",
                 ("email_message_id", "=", msgid),
-                ("id", "in", messages.mapped("res_id")),
+                ("id", "in", messages.subselect(SQL.identifier(messages.table, "res_id"))),
                 ("direction", "=", "incoming"),
             ]
         )

@@ -1,8 +1,7 @@
 import pytz
 from markupsafe import escape
-from psycopg2.errors import UniqueViolation
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.addons.bo_base.models import bo_guard
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
@@ -10,6 +9,51 @@ from odoo.tools import SQL
 from .bo_mail_register_workflow import TRANSITIONS
 
 REGISTERED_SUBTYPE = "bo_mailroom.mt_bo_mail_register_registered"
+
+# Give the entry ``entry_id`` the number ``first_seq`` of ``company`` and
+# ``year`` (the last one + 1 when NULL), or the next free one; return the
+# number and the name written. A number that another transaction holds is
+# waited for, and the next one is tried only when that transaction commits
+# (the unique indexes are the arbiter). Each try runs in the block's own
+# subtransaction, as a savepoint would; only a conflict on the number or on
+# the name is tried again, anything else is raised. The name is the year, a
+# slash and the number on seven digits at least.
+_NUMBER_FUNCTION = SQL(
+    """
+    CREATE OR REPLACE FUNCTION bo_mail_register_assign_number(
+        entry_id integer, company integer, year integer, first_seq integer,
+        registered timestamp, OUT new_seq integer, OUT new_name varchar
+    ) LANGUAGE plpgsql AS $$
+    DECLARE
+        conflict text;
+    BEGIN
+        new_seq := first_seq;
+        IF new_seq IS NULL THEN
+            SELECT COALESCE(MAX(protocol_seq), 0) + 1 INTO new_seq FROM bo_mail_register
+             WHERE company_id = company AND protocol_year = year;
+        END IF;
+        LOOP
+            new_name := year || '/' || CASE WHEN new_seq < 10000000
+                THEN lpad(new_seq::text, 7, '0') ELSE new_seq::text END;
+            BEGIN
+                UPDATE bo_mail_register
+                   SET protocol_year = year, protocol_seq = new_seq, name = new_name,
+                       registration_date = registered
+                 WHERE id = entry_id;
+                RETURN;
+            EXCEPTION WHEN unique_violation THEN
+                GET STACKED DIAGNOSTICS conflict = CONSTRAINT_NAME;
+                IF conflict NOT IN ('bo_mail_register_unique_protocol',
+                                    'bo_mail_register_unique_name') THEN
+                    RAISE;
+                END IF;
+                new_seq := new_seq + 1;
+            END;
+        END LOOP;
+    END;
+    $$
+    """
+)
 
 
 class BoMailRegister(models.Model):
@@ -88,6 +132,11 @@ class BoMailRegister(models.Model):
         for entry in self:
             entry.write(entry._bo_correspondent_snapshot())
 
+    def init(self):
+        res = super().init()
+        self.env.cr.execute(_NUMBER_FUNCTION)
+        return res
+
     def _assign_protocol_numbers(self):
         """Give each entry the next free number of its company and year, in order.
 
@@ -96,14 +145,17 @@ class BoMailRegister(models.Model):
         client with its own ``tz`` in the context).
 
         The unique index on (company, year, number) is the arbiter: a number
-        is tried in a savepoint and, when another transaction got it first,
-        PostgreSQL makes us wait for it and reports the conflict only if that
-        transaction commits; then the next number is tried. A number is thus
-        never skipped (a rolled back registration frees it for the waiting
-        one) nor given twice, and registering transactions never fail with a
-        serialization error, whatever their isolation level. The last number
-        of a company and year is read once for the entries registered
-        together.
+        is tried and, when another transaction got it first, PostgreSQL makes
+        us wait for it and reports the conflict only if that transaction
+        commits; then the next number is tried. A number is thus never
+        skipped (a rolled back registration frees it for the waiting one) nor
+        given twice, and registering transactions never fail with a
+        serialization error, whatever their isolation level.
+
+        The tries run in the database (:data:`_NUMBER_FUNCTION`): one query
+        per entry however many registrations run at once, where a savepoint
+        per try cost three. The last number of a company and year is read
+        once for the entries registered together.
         """
         now = fields.Datetime.now()
         self.flush_recordset()
@@ -116,37 +168,18 @@ class BoMailRegister(models.Model):
                 company_tz = pytz.timezone(company._bo_mailroom_tz())
                 years[company] = pytz.utc.localize(now).astimezone(company_tz).year
             year = years[company]
-            seq = next_seqs.get((company, year))
-            if seq is None:
-                cr.execute(
-                    SQL(
-                        "SELECT COALESCE(MAX(protocol_seq), 0) + 1 FROM bo_mail_register "
-                        "WHERE company_id = %s AND protocol_year = %s",
-                        company.id,
-                        year,
-                    )
+            cr.execute(
+                SQL(
+                    "SELECT new_seq, new_name "
+                    "FROM bo_mail_register_assign_number(%s, %s, %s, %s, %s)",
+                    entry.id,
+                    company.id,
+                    year,
+                    next_seqs.get((company, year)),
+                    now,
                 )
-                seq = cr.fetchone()[0]
-            while True:
-                name = self._format_protocol_number(year, seq)
-                try:
-                    with cr.savepoint(flush=False):
-                        cr.execute(
-                            SQL(
-                                "UPDATE bo_mail_register SET protocol_year = %s, "
-                                "protocol_seq = %s, name = %s, registration_date = %s "
-                                "WHERE id = %s",
-                                year,
-                                seq,
-                                name,
-                                now,
-                                entry.id,
-                            ),
-                            log_exceptions=False,
-                        )
-                    break
-                except UniqueViolation:
-                    seq += 1
+            )
+            seq, name = cr.fetchone()
             next_seqs[(company, year)] = seq + 1
             # What was just written goes into the cache: reading it back would
             # cost a query per registration.
@@ -161,10 +194,6 @@ class BoMailRegister(models.Model):
             )
         self.env.add_to_compute(self._fields["retention_date"], self)
         self.modified(["name", "registration_date"])
-
-    @api.model
-    def _format_protocol_number(self, year, seq):
-        return f"{year}/{seq:07d}"
 
     def _bo_log_registration(self):
         """Write "Registered with protocol number ..." in each entry's history.
