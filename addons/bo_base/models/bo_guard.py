@@ -97,12 +97,13 @@ class Base(models.AbstractModel):
     def _post_model_setup__(self):
         """Note the model's guarded fields once its fields are set up (again,
         whenever a module adds fields to it)."""
-        super()._post_model_setup__()
+        res = super()._post_model_setup__()
         type(self)._bo_guarded_names = frozenset(
             name
             for name, field in self._fields.items()
             if getattr(field, "bo_guarded", False) and not field.related
         )
+        return res
 
     @api.model
     def _bo_guarded_fields(self):
