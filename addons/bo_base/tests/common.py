@@ -56,8 +56,7 @@ class BoUsersCommon(TransactionCase):
             "bo_role_other_company",
             "Otto Other",
             "bo_base.group_bo_manager",
-            company_id=cls.other_company.id,
-            company_ids=[Command.set(cls.other_company.ids)],
+            company=cls.other_company,
         )
 
     @classmethod
@@ -75,11 +74,14 @@ class BoUsersCommon(TransactionCase):
                     self.assertEqual(records.with_user(user).has_access(operation), allowed)
 
 
-def new_bo_user(env, login, name, groups, **values):
+def new_bo_user(env, login, name, groups, company=None, **values):
     """A user of ``groups`` (comma-separated xml ids) named ``name``, password
     ``login``, mail at ``login@example.com`` unless ``values`` (more fields
-    of the user) says otherwise."""
+    of the user) says otherwise; given a ``company``, a user of that company
+    only."""
     values.setdefault("email", f"{login}@example.com")
+    if company:
+        values.update(company_id=company.id, company_ids=[Command.set(company.ids)])
     return new_test_user(
         env(context=dict(env.context, no_reset_password=True)),
         login=login,

@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.addons.bo_base.tests.common import new_bo_user
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -54,8 +53,7 @@ class TestAccess(MailroomCommon):
             "mr_foreign",
             "Foreign Clerk",
             "bo_base.group_bo_manager",
-            company_id=cls.other_company.id,
-            company_ids=[Command.set([cls.other_company.id])],
+            company=cls.other_company,
         )
 
     def _visible(self, user):

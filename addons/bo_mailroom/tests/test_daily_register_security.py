@@ -148,8 +148,7 @@ class TestDailyRegisterSecurity(MailroomCommon):
             "mr_outsider",
             "Outsider Clerk",
             "bo_base.group_bo_manager",
-            company_id=other.id,
-            company_ids=[Command.set(other.ids)],
+            company=other,
         )
         with self.assertRaises(AccessError):
             self.day.with_user(outsider).read(["register_file"])

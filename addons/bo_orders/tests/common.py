@@ -35,8 +35,7 @@ class BoOrdersCommon(BoUsersCommon):
             "bo_other_clerk",
             "Olga Other",
             "bo_orders.group_bo_order_desk",
-            company_id=cls.other_company.id,
-            company_ids=[Command.set(cls.other_company.ids)],
+            company=cls.other_company,
         )
         cls.company.bo_escalation_user_id = cls.manager
 

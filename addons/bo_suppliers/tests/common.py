@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.addons.bo_base.tests.common import BoUsersCommon
 from odoo.tests import Form
 
@@ -28,8 +27,7 @@ class BoSuppliersCommon(BoUsersCommon):
             "bo_sup_other_clerk",
             "Olga Other",
             "bo_base.group_bo_user,purchase.group_purchase_user",
-            company_id=cls.other_company.id,
-            company_ids=[Command.set(cls.other_company.ids)],
+            company=cls.other_company,
         )
         if "bo_escalation_user_id" in cls.company._fields:
             cls.company.bo_escalation_user_id = cls.manager
@@ -75,8 +73,7 @@ class BoSuppliersCommon(BoUsersCommon):
             "bo_sup_other_mgr",
             "Otto Other",
             "bo_base.group_bo_manager,purchase.group_purchase_manager",
-            company_id=cls.other_company.id,
-            company_ids=[Command.set(cls.other_company.ids)],
+            company=cls.other_company,
         )
 
     def _new_purchase_order(self, partner=None, lines=None, user=None):
