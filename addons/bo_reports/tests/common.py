@@ -5,6 +5,36 @@ from odoo.addons.bo_base.tests.common import XlsxReportMixin, new_bo_user
 from odoo.tests import Form, TransactionCase
 
 
+class ReportScheduleMixin:
+    """A report scheduled by a user, and the message that mails it."""
+
+    def _schedule_report(self, user, name, report, recipients, period="last_month", **values):
+        """``user``'s schedule of ``report`` over ``period``, mailed to ``recipients``."""
+        return (
+            self.env["bo.report.schedule"]
+            .with_user(user)
+            .create(
+                {
+                    "name": name,
+                    "report": report,
+                    "period": period,
+                    "recipient_ids": [Command.set(recipients.ids)],
+                    **values,
+                }
+            )
+        )
+
+    def _mailed_report(self, schedule, when=None):
+        """The message with the report's file: at ``when``, from the scheduled
+        job; without it, from the Send Now button of the schedule's user."""
+        if when:
+            with freeze_time(when):
+                self.env["bo.report.schedule"]._cron_send_due_reports()
+        else:
+            schedule.action_send_now()
+        return schedule.message_ids.filtered("attachment_ids")
+
+
 class SalesReportCase(XlsxReportMixin, TransactionCase):
     """Orders of two customers over March 2026, February 2026 and March 2025."""
 
@@ -16,11 +46,7 @@ class SalesReportCase(XlsxReportMixin, TransactionCase):
         cls.other_company = cls.env["res.company"].create({"name": "Altra Ditta S.p.A."})
         cls.env.user.company_ids |= cls.company | cls.other_company
         cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
-        in_company = {
-            "company_id": cls.company.id,
-            "company_ids": [Command.set(cls.company.ids)],
-            "tz": "Europe/Rome",
-        }
+        in_company = {"company": cls.company, "tz": "Europe/Rome"}
         cls.manager = new_bo_user(
             cls.env,
             "bo_sales_report_manager",

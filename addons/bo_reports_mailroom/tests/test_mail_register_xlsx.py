@@ -2,15 +2,15 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.addons.bo_base.tests.common import XLSX_HEADER_ROW, XlsxReportMixin, xlsx_workbook
 from odoo.addons.bo_mailroom.tests.common import MailroomCommon
+from odoo.addons.bo_reports.tests.common import ReportScheduleMixin
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestMailRegisterXlsx(XlsxReportMixin, MailroomCommon):
+class TestMailRegisterXlsx(ReportScheduleMixin, XlsxReportMixin, MailroomCommon):
     """Entries registered in March 2026 (and one in February), read by clerks
     and managers."""
 
@@ -207,22 +207,10 @@ class TestMailRegisterXlsx(XlsxReportMixin, MailroomCommon):
         archive = self.env["res.partner"].create(
             {"name": "Archivio Generale", "email": "archivio@example.com"}
         )
-        schedule = (
-            self.env["bo.report.schedule"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Registro del mese",
-                    "report": "register",
-                    "period": "last_month",
-                    "recipient_ids": [Command.set(archive.ids)],
-                    "next_run": "2026-04-02 06:00:00",
-                }
-            )
+        schedule = self._schedule_report(
+            self.manager, "Registro del mese", "register", archive, next_run="2026-04-02 06:00:00"
         )
-        with freeze_time("2026-04-02 06:05:00"):
-            self.env["bo.report.schedule"]._cron_send_due_reports()
-        message = schedule.message_ids.filtered("attachment_ids")
+        message = self._mailed_report(schedule, "2026-04-02 06:05:00")
         self.assertEqual(message.partner_ids, archive)
         self.assertEqual(message.attachment_ids.name, "Correspondence Register 2026-04-02.xlsx")
         workbook = xlsx_workbook(message.attachment_ids.raw, formulas=True)

@@ -4,12 +4,13 @@ from freezegun import freeze_time
 
 from odoo.addons.bo_base.tests.common import XlsxReportMixin, xlsx_workbook
 from odoo.addons.bo_orders.tests.agents_common import BoAgentsCommon
+from odoo.addons.bo_reports.tests.common import ReportScheduleMixin
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestAgentXlsx(XlsxReportMixin, BoAgentsCommon):
+class TestAgentXlsx(ReportScheduleMixin, XlsxReportMixin, BoAgentsCommon):
     """The Italian agent's customer ordered 1,000.00 in March 2025, invoiced
     and half paid; the British agent's customer 600.00, invoiced, not paid."""
 
@@ -80,20 +81,10 @@ class TestAgentXlsx(XlsxReportMixin, BoAgentsCommon):
             )
 
     def test_scheduled_monthly(self):
-        schedule = (
-            self.env["bo.report.schedule"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Estratti conto agenti",
-                    "report": "agents",
-                    "period": "year_to_date",
-                    "recipient_ids": [(6, 0, self.agent.ids)],
-                }
-            )
+        schedule = self._schedule_report(
+            self.manager, "Estratti conto agenti", "agents", self.agent, period="year_to_date"
         )
-        schedule.with_user(self.manager).action_send_now()
-        attachment = schedule.message_ids.filtered("attachment_ids").attachment_ids
+        attachment = self._mailed_report(schedule).attachment_ids
         self.assertTrue(attachment.name.startswith("Agent Statements "))
         sheet = xlsx_workbook(attachment.raw, formulas=True)["Agents"]
         self.assertEqual(self._rows(sheet)[0][0], "Agent")

@@ -5,12 +5,13 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.addons.bo_base.tests.common import XlsxReportMixin, xlsx_workbook
 from odoo.addons.bo_orders.tests.claim_common import BoClaimCommon
+from odoo.addons.bo_reports.tests.common import ReportScheduleMixin
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestClaimXlsx(XlsxReportMixin, BoClaimCommon):
+class TestClaimXlsx(ReportScheduleMixin, XlsxReportMixin, BoClaimCommon):
     """Claims received in March 2026: two resolved, one open past its
     service level; one in February."""
 
@@ -162,22 +163,10 @@ class TestClaimXlsx(XlsxReportMixin, BoClaimCommon):
         director = self.env["res.partner"].create(
             {"name": "Qualità", "email": "qualita@example.com"}
         )
-        schedule = (
-            self.env["bo.report.schedule"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Reclami del mese",
-                    "report": "claims",
-                    "period": "last_month",
-                    "recipient_ids": [Command.set(director.ids)],
-                    "next_run": "2026-04-02 06:00:00",
-                }
-            )
+        schedule = self._schedule_report(
+            self.manager, "Reclami del mese", "claims", director, next_run="2026-04-02 06:00:00"
         )
-        with freeze_time("2026-04-02 06:05:00"):
-            self.env["bo.report.schedule"]._cron_send_due_reports()
-        attachment = schedule.message_ids.filtered("attachment_ids").attachment_ids
+        attachment = self._mailed_report(schedule, "2026-04-02 06:05:00").attachment_ids
         self.assertEqual(attachment.name, "Claims Statistics 2026-04-02.xlsx")
         rows = self._rows(xlsx_workbook(attachment.raw, formulas=True)["Claims"])[1:]
         self.assertEqual(len(rows), 3)

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from odoo import Command
 from odoo.addons.bo_base.tests.common import XlsxReportMixin, xlsx_workbook
+from odoo.addons.bo_reports.tests.common import ReportScheduleMixin
 from odoo.addons.bo_suppliers.tests.test_supplier_evaluation import BoEvaluationCommon
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
@@ -22,7 +22,7 @@ SCORECARD_HEADERS_EN = [
 
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestSupplierScorecard(XlsxReportMixin, BoEvaluationCommon):
+class TestSupplierScorecard(ReportScheduleMixin, XlsxReportMixin, BoEvaluationCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -143,20 +143,8 @@ class TestSupplierScorecard(XlsxReportMixin, BoEvaluationCommon):
         buyer = self.env["res.partner"].create(
             {"name": "Ufficio Acquisti", "email": "acquisti@example.com"}
         )
-        schedule = (
-            self.env["bo.report.schedule"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Valutazione fornitori",
-                    "report": "scorecard",
-                    "period": "last_month",
-                    "recipient_ids": [Command.set(buyer.ids)],
-                }
-            )
-        )
-        schedule.with_user(self.manager).action_send_now()
-        attachment = schedule.message_ids.filtered("attachment_ids").attachment_ids
+        schedule = self._schedule_report(self.manager, "Valutazione fornitori", "scorecard", buyer)
+        attachment = self._mailed_report(schedule).attachment_ids
         self.assertTrue(attachment.name.startswith("Supplier Scorecard "))
         workbook = xlsx_workbook(attachment.raw)
         rows = self._rows(workbook["Scorecard"])
