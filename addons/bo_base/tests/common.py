@@ -2,15 +2,27 @@
 
 - :class:`BoUsersCommon`: one user per role, stock roles included where their
   addon is installed.
+- :func:`new_bo_user`: a user of the given groups, as every fixture makes them.
 - :class:`GuardAttackKit`: the attacks on every guarded field of a model,
   generated from its declaration (``bo_guarded=True``).
+- :class:`QueryGrowthMixin`: "the queries do not grow with N".
+- :class:`FieldReadingMixin`: every field our addons add reads for everyone
+  who may read the record.
+- :class:`XlsxReportMixin`, :func:`xlsx_workbook`, :func:`xlsx_rows`: the
+  workbook a report gives, and its rows.
+- :func:`make_email`, :func:`make_raw_email`, :func:`original_email`: MIME
+  messages for the mail gateway.
 """
 
 import datetime
+import io
+
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import Form, TransactionCase, new_test_user
+from odoo.tools.view_validation import get_expression_field_names
 
 # Each role: login, name, groups (xml ids; a role whose groups are not all
 # installed is left out).
@@ -28,7 +40,8 @@ ROLES = {
 
 class BoUsersCommon(TransactionCase):
     """One user per role in the main company, and a Back Office manager of
-    another company: ``cls.users[role]``."""
+    another company: ``cls.users[role]``. An addon's fixture makes its own
+    users (other groups, another company) with :meth:`_bo_user`."""
 
     @classmethod
     def setUpClass(cls):
@@ -43,18 +56,39 @@ class BoUsersCommon(TransactionCase):
             "bo_role_other_company",
             "Otto Other",
             "bo_base.group_bo_manager",
-            company_id=cls.other_company.id,
-            company_ids=[Command.set(cls.other_company.ids)],
+            company=cls.other_company,
         )
 
     @classmethod
     def _bo_user(cls, login, name, groups, **values):
-        user = new_test_user(
-            cls.env, login=login, name=name, groups=groups, email=f"{login}@example.com"
-        )
-        if values:
-            user.write(values)
-        return user
+        return new_bo_user(cls.env, login, name, groups, **values)
+
+    def assertAccessMatrix(self, records, expected):
+        """``expected`` maps each user to its (read, write, create, unlink)
+        rights on ``records``: each user has exactly those, no more, no less."""
+        for user, rights in expected.items():
+            for operation, allowed in zip(
+                ("read", "write", "create", "unlink"), rights, strict=True
+            ):
+                with self.subTest(model=records._name, user=user.login, operation=operation):
+                    self.assertEqual(records.with_user(user).has_access(operation), allowed)
+
+
+def new_bo_user(env, login, name, groups, company=None, **values):
+    """A user of ``groups`` (comma-separated xml ids) named ``name``, password
+    ``login``, mail at ``login@example.com`` unless ``values`` (more fields
+    of the user) says otherwise; given a ``company``, a user of that company
+    only."""
+    values.setdefault("email", f"{login}@example.com")
+    if company:
+        values.update(company_id=company.id, company_ids=[Command.set(company.ids)])
+    return new_test_user(
+        env(context=dict(env.context, no_reset_password=True)),
+        login=login,
+        name=name,
+        groups=groups,
+        **values,
+    )
 
 
 class GuardAttackKit(BoUsersCommon):
@@ -249,6 +283,231 @@ class GuardAttackKit(BoUsersCommon):
         guarded fields goes through (else every refusal above proves nothing)."""
         created = self.env[self.guarded_model].create([self._guard_create_values()])
         self.assertTrue(created.exists())
+
+
+class QueryGrowthMixin:
+    """Queries that do not grow with N, for any ``TransactionCase``.
+
+    A query per record hides in a test with three records; compared on a few
+    and on many records, it shows. Counting goes as ``assertQueryCount``
+    counts: caches emptied, pending writes and precommit hooks flushed before
+    and after, so that both runs pay for the same work.
+    """
+
+    def count_queries(self, func):
+        """``func()``'s result and the number of queries it took."""
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        result = func()
+        self.env.flush_all()
+        self.env.cr.flush()
+        return result, self.env.cr.sql_log_count - before
+
+    def assertQueriesDoNotGrow(self, func, small, large, *, warm_up=None, slack=0):
+        """``func(large)`` takes no more queries than ``func(small)`` (``slack``
+        more at most, where prefetching may differ by a query or two); both
+        measured after ``func(warm_up)`` (``small`` by default) filled the
+        caches of the models involved. Returns ``func(large)``'s result.
+
+        Where ``func`` changes what it runs on (it makes an evaluation, say),
+        give it other records each time: a run on records already done may
+        cost less.
+        """
+        func(small if warm_up is None else warm_up)
+        _result, on_small = self.count_queries(lambda: func(small))
+        result, on_large = self.count_queries(lambda: func(large))
+        self.assertLessEqual(
+            on_large,
+            on_small + slack,
+            f"{on_large} queries for {large!r}, {on_small} for {small!r}: a query per record?",
+        )
+        return result
+
+
+# Addons whose fields :class:`FieldReadingMixin` reads: ours, and OCA's
+# commission addons we bring in.
+FIELD_MODULES = frozenset(
+    {
+        "bo_base",
+        "bo_mailroom",
+        "bo_orders",
+        "bo_orders_mailroom",
+        "bo_reports",
+        "bo_reports_mailroom",
+        "bo_reports_orders",
+        "bo_reports_suppliers",
+        "bo_suppliers",
+        "commission_oca",
+        "account_commission_oca",
+        "sale_commission_oca",
+    }
+)
+MODIFIERS = ("invisible", "readonly", "required", "column_invisible")
+
+
+def module_fields(model):
+    """Names of the fields of ``model`` that one of FIELD_MODULES defines or extends."""
+    return [
+        name for name, field in model._fields.items() if FIELD_MODULES.intersection(field._modules)
+    ]
+
+
+def view_field_names(records):
+    """Names of the fields the user's list and form views of ``records`` show
+    or depend on (modifiers), as the web client reads them."""
+    names = set()
+    views = records.get_views([(False, "list"), (False, "form")])
+    for view in views["views"].values():
+        for node in etree.fromstring(view["arch"]).iter(tag=etree.Element):
+            if node.tag == "field":
+                names.add(node.get("name"))
+            for attribute in MODIFIERS:
+                if node.get(attribute):
+                    names |= get_expression_field_names(node.get(attribute))
+    return names
+
+
+def read_models(env):
+    """Models, stock or ours, that carry at least one of those fields."""
+    return sorted(
+        name
+        for name, model in env.registry.items()
+        if not model._abstract and not model._transient and module_fields(env[name])
+    )
+
+
+class FieldReadingMixin:
+    """Every field our addons add reads for everyone who may read the record.
+
+    The fields are not listed by hand: they are taken from the models, so a
+    field added tomorrow that some reader cannot read fails the test. A test
+    class gives its fixture (:meth:`_fixture_records`) and calls
+    :meth:`assertEveryFieldReads` for each reader.
+    """
+
+    def _fixture_records(self):
+        """The records of the test's fixture, a recordset per model."""
+        raise NotImplementedError("A FieldReadingMixin declares the records it reads.")
+
+    def _env_of(self, user):
+        """``user``'s environment in all of its companies, as the web client has it."""
+        companies = user.company_id | user.company_ids
+        return self.env(user=user, su=False, context={"allowed_company_ids": companies.ids})
+
+    def _records_to_read(self, user):
+        """Per model, the records ``user`` may read: the fixture's and a few more."""
+        env = self._env_of(user)
+        records = {}
+        for fixture in self._fixture_records():
+            readable = fixture.with_env(env)._filtered_access("read")
+            if readable:
+                records[fixture._name] = records.get(fixture._name, readable.browse()) | readable
+        for name in read_models(env):
+            model = env[name]
+            if not model.has_access("read"):
+                continue
+            found = model.search([], limit=3, order="id desc")
+            if found:
+                records[name] = records.get(name, model.browse()) | found
+        return records
+
+    def _unreadable_fields(self, user):
+        """``model.field: error`` for each of our fields ``user`` cannot read on a
+        record ``user`` may read: through ``read``, as an RPC client reads it,
+        and, for the fields the user's list and form show, as the web client
+        reads them (``web_read``, with the names of linked records). Fields the
+        user is not meant to see (``groups``) are left out by ``fields_get``,
+        as they are from the user's views, but a view of the user's must not
+        depend on one (a modifier would fail)."""
+        failures = []
+        for name, records in self._records_to_read(user).items():
+            visible = records.fields_get(attributes=["type"])
+            # the portal has no back-office views
+            shown = set() if user.share else view_field_names(records)
+            for fname in module_fields(records):
+                if fname not in visible:
+                    if fname in shown:
+                        failures.append(f"{name}.{fname}: the user's views depend on it")
+                    continue
+                field = records._fields[fname]
+                try:
+                    self.env.invalidate_all()
+                    records.read([fname])
+                    if fname in shown:
+                        spec = {"fields": {"display_name": {}}} if field.relational else {}
+                        self.env.invalidate_all()
+                        records.web_read({fname: spec})
+                except AccessError as error:
+                    failures.append(f"{name}.{fname}: {str(error).splitlines()[0]}")
+        return failures
+
+    def assertEveryFieldReads(self, readers):
+        """Each of ``readers`` ({role: user}) reads every field of ours on
+        whatever it may read."""
+        for role, user in readers.items():
+            with self.subTest(role=role):
+                failures = self._unreadable_fields(user)
+                self.assertFalse(failures, "\n".join(failures))
+
+
+# XLSX reports
+#
+# Report sheets open with a title, a subtitle and a blank line; the header
+# row comes next.
+XLSX_HEADER_ROW = 4
+
+
+def xlsx_workbook(content, formulas=False):
+    """The openpyxl workbook of an XLSX file's bytes: the values a spreadsheet
+    shows, or with ``formulas`` the formulas as written."""
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(content), data_only=not formulas)
+
+
+def xlsx_rows(sheet, first_row=XLSX_HEADER_ROW):
+    """The values of ``sheet``'s rows from ``first_row`` on, a list per row,
+    rows with no value left out."""
+    rows = sheet.iter_rows(min_row=first_row, values_only=True)
+    return [list(row) for row in rows if any(value not in (None, "") for value in row)]
+
+
+class XlsxReportMixin:
+    """A report wizard filled in as a user, the file its Export button gives,
+    and the file's rows."""
+
+    def _report_wizard(self, model, user=None, *, defaults=None, values=None):
+        """A wizard of ``model`` filled in through its form as ``user`` (the
+        test's user by default): the test's ``defaults`` first, then the
+        ``values`` of the test at hand, each in the order given, as a user
+        would type them."""
+        wizard_form = Form(self.env[model].with_user(user or self.env.user))
+        for name, value in [*(defaults or {}).items(), *(values or {}).items()]:
+            setattr(wizard_form, name, value)
+        return wizard_form.save()
+
+    def _export(self, wizard, formulas=False):
+        """The workbook the Export button of ``wizard`` downloads, rendered as
+        the wizard's user."""
+        action = wizard.action_export_xlsx()
+        self.assertEqual(action["report_type"], "xlsx")
+        content, file_type = wizard.env["ir.actions.report"]._render(
+            action["report_name"], wizard.ids, action.get("data")
+        )
+        self.assertEqual(file_type, "xlsx")
+        return xlsx_workbook(content, formulas)
+
+    @staticmethod
+    def _rows(sheet, first_row=XLSX_HEADER_ROW):
+        return xlsx_rows(sheet, first_row)
+
+    @staticmethod
+    def _by_first_cell(sheet):
+        """{first cell: the other cells} of the rows between the header row and
+        the totals row."""
+        return {row[0]: row[1:] for row in xlsx_rows(sheet)[1:-1]}
 
 
 # MIME messages

@@ -28,13 +28,6 @@ class TestAgentStatement(BoAgentsCommon):
         cls._pay(cls, cls.invoice, 500.0)
         cls.settlement = cls._settle(cls, cls.agent)
 
-    def _statement(self, agent):
-        form = Form(self.env["bo.agent.statement"].with_user(self.clerk))
-        form.agent_id = agent
-        form.date_from = date(2025, 1, 1)
-        form.date_to = date(2026, 12, 31)
-        return form.save()
-
     def test_statement_totals_orders_invoices_payments_and_commission_due(self):
         statement = self._statement(self.agent)
         self.assertRecordValues(

@@ -19,16 +19,8 @@ class TestCustomerClaimSecurity(BoClaimCommon):
         cls.stage = cls.stage_open
         cls.sla = cls.env.ref("bo_orders.sla_bo_customer_claim_normal")
 
-    def _assert_access_matrix(self, records, expected):
-        for user, rights in expected.items():
-            for operation, allowed in zip(
-                ("read", "write", "create", "unlink"), rights, strict=True
-            ):
-                with self.subTest(model=records._name, user=user.login, operation=operation):
-                    self.assertEqual(records.with_user(user).has_access(operation), allowed)
-
     def test_claim_access_matrix(self):
-        self._assert_access_matrix(
+        self.assertAccessMatrix(
             self.claim,
             {
                 # user: (read, write, create, unlink)
@@ -45,7 +37,7 @@ class TestCustomerClaimSecurity(BoClaimCommon):
         )
 
     def test_stage_and_service_level_access_matrix(self):
-        self._assert_access_matrix(
+        self.assertAccessMatrix(
             self.stage,
             {
                 self.clerk: (True, False, False, False),
@@ -54,7 +46,7 @@ class TestCustomerClaimSecurity(BoClaimCommon):
                 self.portal_user: (False, False, False, False),
             },
         )
-        self._assert_access_matrix(
+        self.assertAccessMatrix(
             self.sla,
             {
                 self.clerk: (True, False, False, False),

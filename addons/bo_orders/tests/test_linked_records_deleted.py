@@ -18,7 +18,9 @@ class TestLinkedRecordsDeleted(BoClaimCommon):
     def setUpClass(cls):
         super().setUpClass()
         # who may delete quotations at all
-        cls.sales_admin = cls._user("bo_sales_admin", "Sara Admin", "sales_team.group_sale_manager")
+        cls.sales_admin = cls._bo_user(
+            "bo_sales_admin", "Sara Admin", "sales_team.group_sale_manager"
+        )
 
     def _assert_kept(self, records, holder_name, user=None):
         """Deleting ``records`` is refused, naming ``holder_name``; they stay."""

@@ -1,7 +1,7 @@
 import hashlib
 
 from odoo import Command
-from odoo.addons.bo_base.tests.common import make_email
+from odoo.addons.bo_base.tests.common import make_email, new_bo_user
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -11,17 +11,12 @@ class TestOrdersMailroomBridge(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.clerk = (
-            cls.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Desk Clerk",
-                    "login": "bridge_clerk",
-                    "email": "desk@bridge.example.com",
-                    "group_ids": [Command.set([cls.env.ref("bo_orders.group_bo_order_desk").id])],
-                }
-            )
+        cls.clerk = new_bo_user(
+            cls.env,
+            "bridge_clerk",
+            "Desk Clerk",
+            "bo_orders.group_bo_order_desk",
+            email="desk@bridge.example.com",
         )
         # Mail waits for triage unless a rule registers it at once.
         cls.rule = cls.env["bo.mail.routing.rule"].create(

@@ -1,5 +1,4 @@
-from odoo import Command
-from odoo.addons.bo_base.tests.common import make_email
+from odoo.addons.bo_base.tests.common import make_email, new_bo_user
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -96,16 +95,8 @@ class TestClaimMailroomBridge(TransactionCase):
                 self.assertEqual(values["bo_mail_register_count"], expected)
 
     def test_clerk_turns_a_registered_letter_into_a_claim(self):
-        clerk = (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Claims Clerk",
-                    "login": "claims_bridge_clerk",
-                    "group_ids": [Command.set([self.env.ref("bo_orders.group_bo_order_desk").id])],
-                }
-            )
+        clerk = new_bo_user(
+            self.env, "claims_bridge_clerk", "Claims Clerk", "bo_orders.group_bo_order_desk"
         )
         entry = self.env["bo.mail.register"].create(
             {

@@ -1,18 +1,17 @@
-import io
 from datetime import date, datetime
 
 from freezegun import freeze_time
-from openpyxl import load_workbook
 
 from odoo import Command
+from odoo.addons.bo_base.tests.common import XlsxReportMixin, xlsx_workbook
 from odoo.addons.bo_orders.tests.claim_common import BoClaimCommon
-from odoo.addons.bo_reports.tests.common import XlsxReportTestMixin
+from odoo.addons.bo_reports.tests.common import ReportScheduleMixin
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestClaimXlsx(XlsxReportTestMixin, BoClaimCommon):
+class TestClaimXlsx(ReportScheduleMixin, XlsxReportMixin, BoClaimCommon):
     """Claims received in March 2026: two resolved, one open past its
     service level; one in February."""
 
@@ -48,12 +47,12 @@ class TestClaimXlsx(XlsxReportTestMixin, BoClaimCommon):
             claim.with_user(self.clerk).action_resolve()
 
     def _wizard(self, user=None, **values):
-        wizard_form = Form(self.env["bo.claim.report.wizard"].with_user(user or self.manager))
-        wizard_form.date_from = date(2026, 3, 1)
-        wizard_form.date_to = date(2026, 3, 31)
-        for name, value in values.items():
-            setattr(wizard_form, name, value)
-        return wizard_form.save()
+        return self._report_wizard(
+            "bo.claim.report.wizard",
+            user or self.manager,
+            defaults={"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)},
+            values=values,
+        )
 
     def test_statistics_by_type_match_the_pivot_view(self):
         workbook = self._export(self._wizard())
@@ -164,24 +163,12 @@ class TestClaimXlsx(XlsxReportTestMixin, BoClaimCommon):
         director = self.env["res.partner"].create(
             {"name": "Qualità", "email": "qualita@example.com"}
         )
-        schedule = (
-            self.env["bo.report.schedule"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Reclami del mese",
-                    "report": "claims",
-                    "period": "last_month",
-                    "recipient_ids": [Command.set(director.ids)],
-                    "next_run": "2026-04-02 06:00:00",
-                }
-            )
+        schedule = self._schedule_report(
+            self.manager, "Reclami del mese", "claims", director, next_run="2026-04-02 06:00:00"
         )
-        with freeze_time("2026-04-02 06:05:00"):
-            self.env["bo.report.schedule"]._cron_send_due_reports()
-        attachment = schedule.message_ids.filtered("attachment_ids").attachment_ids
+        attachment = self._mailed_report(schedule, "2026-04-02 06:05:00").attachment_ids
         self.assertEqual(attachment.name, "Claims Statistics 2026-04-02.xlsx")
-        rows = self._rows(load_workbook(io.BytesIO(attachment.raw))["Claims"])[1:]
+        rows = self._rows(xlsx_workbook(attachment.raw, formulas=True)["Claims"])[1:]
         self.assertEqual(len(rows), 3)
 
     def test_italian_spreadsheet(self):

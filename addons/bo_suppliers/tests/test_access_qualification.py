@@ -2,7 +2,6 @@ import base64
 
 import psycopg2
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -269,13 +268,7 @@ class TestAccessQualification(BoQualificationCommon):
         self.assertEqual(order.bo_supplier_state, "prospect")
 
     def test_other_company_buyer_cannot_qualify_our_own_supplier(self):
-        other_manager = self._user(
-            "bo_sup_other_mgr",
-            "Otto Other",
-            "bo_base.group_bo_manager,purchase.group_purchase_manager",
-            company_id=self.other_company.id,
-            company_ids=[Command.set(self.other_company.ids)],
-        )
+        other_manager = self._other_company_manager()
         wizard = self.env["bo.supplier.qualification.wizard"].with_user(other_manager)
         with self.assertRaises(AccessError):
             wizard.create(

@@ -222,7 +222,7 @@ class TestFindSuppliers(BoOfferCommon):
             self.env["bo.find.suppliers"].with_user(self.internal_user).create({})
         with self.assertRaises(AccessError):
             self.env["bo.find.suppliers"].with_user(self.portal_user).create({})
-        bo_only = self._user("bo_sup_only", "Olivia Office", "bo_base.group_bo_user")
+        bo_only = self._bo_user("bo_sup_only", "Olivia Office", "bo_base.group_bo_user")
         wizard = self._finder(user=bo_only).save()
         self.assertEqual(len(wizard.result_ids), 3, "the search works, without prices paid")
         wizard.result_ids[:1].selected = True

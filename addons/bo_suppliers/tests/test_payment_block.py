@@ -12,11 +12,9 @@ class TestPaymentBlock(BoSuppliersPaymentCommon):
         self.order = self._confirmed_order([(self.product, 10, 40.0)])
         self._receive(self.order, {self.order.order_line: 10})
 
-        def raise_price(form):
-            with form.invoice_line_ids.edit(0) as line:
-                line.price_unit = 48.0
-
-        self.bill = self._bill_from_order(self.order, edit=raise_price, ref="FT-BLOCK")
+        self.bill = self._bill_from_order(
+            self.order, edit=self._first_line(price_unit=48.0), ref="FT-BLOCK"
+        )
         self.bill.with_user(self.accountant).action_post()
         self.assertTrue(self.bill.bo_payment_blocked)
 
@@ -224,13 +222,7 @@ class TestPaymentBlock(BoSuppliersPaymentCommon):
                 self.assertFalse(wizard.with_user(user).has_access("read"))
 
     def test_other_company_manager_cannot_release(self):
-        other_manager = self._user(
-            "bo_sup_other_mgr",
-            "Otto Other",
-            "bo_base.group_bo_manager,purchase.group_purchase_manager",
-            company_id=self.other_company.id,
-            company_ids=[Command.set(self.other_company.ids)],
-        )
+        other_manager = self._other_company_manager()
         with self.assertRaises(AccessError):
             self.bill.with_user(other_manager)._bo_release_payment("altra azienda")
         self.assertTrue(self.bill.bo_payment_blocked)

@@ -25,7 +25,7 @@ class TestReplenishmentClassC(BoSuppliersCommon):
         bo_guard.grant(cls.class_c.sudo(), "bo_evaluation_score", "bo_evaluation_class").write(
             {"bo_evaluation_score": 38.0, "bo_evaluation_class": "c"}
         )
-        cls.stock_manager = cls._user(
+        cls.stock_manager = cls._bo_user(
             "bo_sup_stock", "Stella Stock", "stock.group_stock_manager,purchase.group_purchase_user"
         )
         warehouse = cls.env["stock.warehouse"].search(
