@@ -38,8 +38,10 @@ BO_CHECKED_LINE_FIELDS = (
     "is_downpayment",
 )
 BO_CHECKED_VALUES = frozenset((*BO_CHECKED_ORDER_FIELDS, "order_line"))
-# The cursor's cache key counting the orders being created in this transaction.
-CREATING_ORDERS = "bo_orders_creating_orders"
+# The context's mark of orders being created: an object, not a value a
+# client's context can carry.
+CREATING_KEY = "bo_orders_creating"
+CREATING_ORDERS = object()
 
 
 class SaleOrder(models.Model):
@@ -328,7 +330,7 @@ class SaleOrder(models.Model):
         confirmed is checked as a whole (see :meth:`create`).
         """
         orders = self.filtered(lambda o: o.state == "sale")
-        if self.env.cr.cache.get(CREATING_ORDERS):
+        if self.env.context.get(CREATING_KEY) is CREATING_ORDERS:
             now = self.env.cr.now()
             orders = orders.filtered(lambda o: o.create_date != now)
         if not orders:
@@ -383,24 +385,20 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # Orders being created, for the lines created with them (see
-        # _bo_check_changed_after_confirm): counted on the cursor, which no
-        # client reaches, and only for this transaction.
-        cache = self.env.cr.cache
-        cache[CREATING_ORDERS] = cache.get(CREATING_ORDERS, 0) + 1
-        try:
-            if not any(vals.get("state") == "sale" for vals in vals_list):
-                return super().create(vals_list)
-            # Orders created (or copied, or imported) directly as confirmed
-            # pass the checks as they are created, lines included, and
-            # together; a refusal undoes everything made with them,
-            # deliveries included.
-            with self.env.cr.savepoint():
-                orders = super().create(vals_list)
-                orders.filtered(lambda o: o.state == "sale")._bo_check_before_confirm()
-            return orders
-        finally:
-            cache[CREATING_ORDERS] -= 1
+        # The lines created with the orders are the orders' (see
+        # _bo_check_changed_after_confirm): the mark is an object in the
+        # context, which no client can send, and the orders are handed back
+        # without it.
+        creating = self.with_context(**{CREATING_KEY: CREATING_ORDERS})
+        if not any(vals.get("state") == "sale" for vals in vals_list):
+            return super(SaleOrder, creating).create(vals_list).with_env(self.env)
+        # Orders created (or copied, or imported) directly as confirmed pass
+        # the checks as they are created, lines included, and together; a
+        # refusal undoes everything made with them, deliveries included.
+        with self.env.cr.savepoint():
+            orders = super(SaleOrder, creating).create(vals_list).with_env(self.env)
+            orders.filtered(lambda o: o.state == "sale")._bo_check_before_confirm()
+        return orders
 
     def write(self, vals):
         if vals.get("state") == "sale":
