@@ -9,6 +9,7 @@ from odoo.tools import mute_logger
 from .common import MailroomCommon
 
 MUTED = (
+    "odoo.addons.bo_base.models.bo_mail_intake",
     "odoo.addons.bo_mailroom.models.bo_mail_register_intake",
     "odoo.addons.bo_mailroom.models.mail_thread",
     "odoo.addons.mail.models.mail_thread",

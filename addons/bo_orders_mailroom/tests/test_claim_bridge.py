@@ -1,6 +1,7 @@
 from odoo.addons.bo_base.tests.common import make_email, new_bo_user
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -60,6 +61,7 @@ class TestClaimMailroomBridge(TransactionCase):
         action = claim.action_view_bo_mail_register()
         self.assertEqual(self.env["bo.mail.register"].search(action["domain"]), entry)
 
+    @mute_logger("odoo.addons.bo_base.models.bo_mail_intake")
     def test_mail_that_cannot_become_a_claim_is_kept_in_both(self):
         raw = self._email("Reclamo con errore")
         with self.assertLogs("odoo.addons.bo_orders", level="WARNING"):
