@@ -1,7 +1,7 @@
 {
     "name": "Back Office Suppliers",
     "summary": "Supplier register, qualification, offer comparison, evaluation, payment checks",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "development_status": "Beta",
     "category": "Back Office/Suppliers",
     "website": "https://github.com/backoffice-suite/backoffice",

@@ -42,10 +42,15 @@ from email.utils import format_datetime, make_msgid
 
 from figures import Figures
 
-# A registration's queries: 76.0 on average measured on the CI database
-# (2026-12-02, 1,000 emails, 4 workers), with room for the retries of
-# concurrent numbering; a change that adds queries to every email shows here.
-QUERIES_PER_REGISTRATION_GOAL = 85
+# A registration's queries: 76.0 on average on the CI database (2026-12-02,
+# 1,000 emails, 4 workers), 68 after the intake and registration were reworked
+# (2026-12-03), 56.1 once the protocol number is tried in the database (one
+# query however many registrations run at once, where each try cost a
+# savepoint, an update and a rollback) and the Message-ID is looked up in one
+# query (2026-12-03, every Back Office addon with demo data, 1,000 emails, 4
+# workers: 68.7 before). Issue #20's goal is met: CI gates at the goal.
+QUERIES_PER_REGISTRATION_GOAL = 60
+QUERIES_PER_REGISTRATION_GATE = QUERIES_PER_REGISTRATION_GOAL
 REQUEST_LINE = re.compile(
     r'"POST /xmlrpc/2/object(?:#mail\.thread\.message_process)? HTTP/[\d.]+" 200 - (\d+) '
 )
@@ -69,8 +74,9 @@ def parse_args(argv=None):
     parser.add_argument(
         "--max-queries",
         type=float,
-        default=QUERIES_PER_REGISTRATION_GOAL,
-        help=f"Goal of queries per registration (default {QUERIES_PER_REGISTRATION_GOAL})",
+        default=QUERIES_PER_REGISTRATION_GATE,
+        help="Most queries per registration CI accepts (default "
+        f"{QUERIES_PER_REGISTRATION_GATE}, issue #20's goal)",
     )
     args = parser.parse_args(argv)
     if args.count < 1 or args.workers < 1:
@@ -242,7 +248,8 @@ def main(argv=None):
         figures.add(
             "queries per registration",
             sum(per_call) / len(per_call),
-            args.max_queries,
+            QUERIES_PER_REGISTRATION_GOAL,
+            gate=args.max_queries,
             digits=1,
         )
     checked = {(entry["company_id"][0], entry["protocol_year"]) for entry in registered}

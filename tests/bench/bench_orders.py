@@ -13,11 +13,16 @@ Usage (Odoo's python, from the repository root)::
         [--addons-path /opt/odoo19/addons,addons]
 
 ``--db-with`` must have ``bo_orders`` installed, ``--db-without`` the same
-modules without it (e.g. both created from a template with sale_management,
-sale_stock and account, then ``-i bo_orders`` on the first). In the first
+Odoo modules without ours and OCA's (e.g. both created from a template with
+sale_management, sale_stock and account, then ``-i bo_orders`` on the first;
+Odoo's own modules that our addons install, such as ``sale_margin``, are
+installed in both, see ``test_benchmarks.py``): the ratio is what our
+addons and the OCA modules they bring cost on top of the same Odoo. In the first
 database every order check of the company is activated (as warnings, so that
-no order stops) before the run. Both ratios have ``--max-ratio`` as their
-goal; the exit code is 1 when the query ratio is above it, or the time ratio
+no order stops) before the run. The query ratio's goal is
+``QUERY_RATIO_GOAL`` (issue #20), gated at ``--max-query-ratio`` (today's
+level, so that it cannot get worse) until it is reached; the time ratio's goal
+is ``--max-ratio``; the exit code is 1 when the query ratio is above it, or the time ratio
 far above it (see ``figures.py``), so CI can use it as a gate.
 """
 
@@ -32,6 +37,12 @@ import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 
+# At most 3% more queries than stock Odoo for the whole flow (issue #20).
+# Measured 1.032 on 2026-12-03 (159.0 and 164.0 queries per order): the
+# order checks' overdue receivables (1) and sale_stock's forecast for the
+# stock check (3), OCA's agents clearing the lines they recompute (2).
+QUERY_RATIO_GOAL = 1.03
+QUERY_RATIO_GATE = 1.04
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -43,6 +54,7 @@ def parse_args():
     parser.add_argument("--orders", type=int, default=200, help="orders per database")
     parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds")
     parser.add_argument("--max-ratio", type=float, default=1.15)
+    parser.add_argument("--max-query-ratio", type=float, default=QUERY_RATIO_GATE)
     parser.add_argument(
         "--addons-path",
         default=f"/opt/odoo19/addons,{os.path.join(ROOT, 'addons')}",
@@ -174,7 +186,13 @@ def main():
             f"{flow.queries:10d}{flow.queries / flow.done:9.1f}"
         )
     figures = Figures("order flow")
-    figures.add("query ratio with/without bo_orders", query_ratio, args.max_ratio, digits=3)
+    figures.add(
+        "query ratio with/without bo_orders",
+        query_ratio,
+        QUERY_RATIO_GOAL,
+        gate=args.max_query_ratio,
+        digits=3,
+    )
     figures.add(
         "time ratio with/without bo_orders", time_ratio, args.max_ratio, timed=True, digits=3
     )

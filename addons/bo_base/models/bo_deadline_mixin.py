@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from . import bo_guard
+
 DEADLINE_STATES = [
     ("on_time", "On Time"),
     ("due_soon", "Due Soon"),
@@ -40,6 +42,7 @@ class BoDeadlineMixin(models.AbstractModel):
         compute="_compute_deadline_state",
         store=True,
         index=True,
+        bo_guarded=True,
         help="On time, due soon (within the company's 'due soon' days), overdue "
         "or done. Refreshed every night.",
     )
@@ -48,16 +51,20 @@ class BoDeadlineMixin(models.AbstractModel):
         compute="_compute_deadline_days_late",
         help="Days past the deadline; 0 when on time or done.",
     )
+    # Written only by the nightly job (``bo_guarded``): a reminder or an
+    # escalation marked as sent by hand would never be sent.
     deadline_reminded_date = fields.Date(
         string="Reminded for Deadline",
         copy=False,
         readonly=True,
+        bo_guarded=True,
         help="The deadline for which the responsible got the 'due soon' activity.",
     )
     deadline_escalated_date = fields.Date(
         string="Escalated for Deadline",
         copy=False,
         readonly=True,
+        bo_guarded=True,
         help="The deadline for which a manager got the 'overdue' escalation.",
     )
 
@@ -159,6 +166,7 @@ class BoDeadlineMixin(models.AbstractModel):
         )
         to_escalate._deadline_escalate()
 
+    @bo_guard.writes("deadline_reminded_date")
     def _deadline_schedule_reminder(self):
         for record in self:
             user = record[record._deadline_user_field]
@@ -171,6 +179,7 @@ class BoDeadlineMixin(models.AbstractModel):
                 )
             record.deadline_reminded_date = record.deadline_date
 
+    @bo_guard.writes("deadline_escalated_date")
     def _deadline_escalate(self):
         managers = {}
         for record in self:

@@ -9,6 +9,7 @@ class ResCompany(models.Model):
         default=3,
         help="Back Office items whose deadline is this many days away or less "
         "are flagged as due soon and their responsible gets an activity.",
+        groups="base.group_user",
     )
     bo_escalation_user_id = fields.Many2one(
         "res.users",
@@ -16,6 +17,7 @@ class ResCompany(models.Model):
         domain=lambda self: [("all_group_ids", "in", self.env.ref("bo_base.group_bo_manager").ids)],
         help="Back Office manager who receives overdue escalations. When empty, "
         "the first Back Office manager of the company receives them.",
+        groups="base.group_user",
     )
 
     _check_bo_due_soon_days = models.Constraint(

@@ -1,27 +1,18 @@
 from datetime import date
 
-from odoo import Command
 from odoo.tests import HttpCase, tagged
+
+from .common import new_bo_user
 
 
 @tagged("post_install", "-at_install")
 class TestFollowUpTour(HttpCase):
     def test_clerk_opens_document_from_my_follow_ups(self):
-        users = self.env["res.users"].with_context(no_reset_password=True)
-        clerk = users.create(
-            {
-                "name": "Tour Clerk",
-                "login": "tour_clerk",
-                "password": "tour_clerk_pw",
-                "group_ids": [Command.set([self.env.ref("bo_base.group_bo_user").id])],
-            }
+        clerk = new_bo_user(
+            self.env, "tour_clerk", "Tour Clerk", "bo_base.group_bo_user", password="tour_clerk_pw"
         )
-        colleague = users.create(
-            {
-                "name": "Tour Colleague",
-                "login": "tour_colleague",
-                "group_ids": [Command.set([self.env.ref("bo_base.group_bo_user").id])],
-            }
+        colleague = new_bo_user(
+            self.env, "tour_colleague", "Tour Colleague", "bo_base.group_bo_user"
         )
         partner = self.env["res.partner"].create({"name": "Ferramenta Tour S.r.l."})
         partner.activity_schedule(

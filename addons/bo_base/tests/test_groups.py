@@ -1,5 +1,6 @@
-from odoo import Command
 from odoo.tests import TransactionCase, tagged
+
+from .common import new_bo_user
 
 
 @tagged("post_install", "-at_install")
@@ -14,21 +15,8 @@ class TestGroups(TransactionCase):
 
     def test_back_office_menu_visible_to_users_only(self):
         root = self.env.ref("bo_base.menu_bo_root")
-        users = self.env["res.users"].with_context(no_reset_password=True)
-        clerk = users.create(
-            {
-                "name": "Menu Clerk",
-                "login": "menu_clerk",
-                "group_ids": [Command.set([self.env.ref("bo_base.group_bo_user").id])],
-            }
-        )
-        employee = users.create(
-            {
-                "name": "Plain Employee",
-                "login": "plain_employee",
-                "group_ids": [Command.set([self.env.ref("base.group_user").id])],
-            }
-        )
+        clerk = new_bo_user(self.env, "menu_clerk", "Menu Clerk", "bo_base.group_bo_user")
+        employee = new_bo_user(self.env, "plain_employee", "Plain Employee", "base.group_user")
         menus = self.env["ir.ui.menu"]
         clerk_menus = menus.with_user(clerk)._visible_menu_ids()
         self.assertIn(root.id, clerk_menus)

@@ -2,6 +2,13 @@ from . import bo_mail_category
 from . import bo_mail_tag
 from . import bo_mail_register_hash
 from . import bo_mail_register
+from . import bo_mail_register_workflow
+from . import bo_mail_register_numbering
+from . import bo_mail_register_corrections
+from . import bo_mail_register_links
+from . import bo_mail_register_attachments
+from . import bo_mail_register_letter
+from . import bo_mail_register_evidence
 from . import bo_mail_register_integrity
 from . import bo_mail_register_intake
 from . import bo_mail_register_pec

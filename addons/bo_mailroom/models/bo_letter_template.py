@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class BoLetterTemplate(models.Model):
@@ -39,3 +40,22 @@ class BoLetterTemplate(models.Model):
         return self._render_field("body_html", entry.ids, engine="qweb", compute_lang=True)[
             entry.id
         ]
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        """A template that register entries print stays: archive it instead."""
+        # sudo: every entry counts, confidential or of another company
+        entries = (
+            self.env["bo.mail.register"]
+            .sudo()
+            .search([("letter_template_id", "in", self.ids)], limit=1)
+        )
+        if entries:
+            raise UserError(
+                self.env._(
+                    "%(template)s is the letter of register entries (%(entry)s): archive "
+                    "it instead of deleting it.",
+                    template=entries.letter_template_id.display_name,
+                    entry=entries.display_name,
+                )
+            )

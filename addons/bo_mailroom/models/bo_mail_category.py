@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class BoMailCategory(models.Model):
@@ -54,3 +54,21 @@ class BoMailCategory(models.Model):
     def _check_parent_id(self):
         if self._has_cycle():
             raise ValidationError(self.env._("A classification cannot be its own ancestor."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        """A classification given to entries stays: it sets how long they are
+        kept. Archive it instead."""
+        # sudo: every entry counts, confidential or of another company
+        entries = (
+            self.env["bo.mail.register"].sudo().search([("category_id", "in", self.ids)], limit=1)
+        )
+        if entries:
+            raise UserError(
+                self.env._(
+                    "%(category)s classifies register entries (%(entry)s) and sets how long "
+                    "they are kept: archive it instead of deleting it.",
+                    category=entries.category_id.display_name,
+                    entry=entries.display_name,
+                )
+            )

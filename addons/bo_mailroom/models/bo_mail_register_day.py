@@ -5,7 +5,8 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.addons.bo_base.models import bo_guard
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.sql_guard import ORM_METADATA_COLUMNS, ensure_immutable
 
@@ -18,6 +19,8 @@ class BoMailRegisterDay(models.Model):
     Generated every night (also for a day without entries) and never changed
     nor deleted afterwards: the row is written whole by its ``create`` and a
     PostgreSQL trigger refuses any later UPDATE or DELETE, even as superuser.
+
+    Every field is guarded (``bo_guarded``): only the sealing writes a day.
 
     Each day is sealed twice, as files rendered once and kept: the *register*
     that Back Office users read, where confidential entries show only their
@@ -33,43 +36,55 @@ class BoMailRegisterDay(models.Model):
     _check_company_auto = True
 
     company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+        bo_guarded=True,
     )
-    date = fields.Date(required=True, readonly=True, index=True)
-    first_number = fields.Char(readonly=True)
-    last_number = fields.Char(readonly=True)
-    entry_count = fields.Integer(string="Registrations", readonly=True)
-    cancel_count = fields.Integer(string="Cancellations", readonly=True)
-    change_count = fields.Integer(string="Changes", readonly=True)
+    date = fields.Date(required=True, readonly=True, index=True, bo_guarded=True)
+    first_number = fields.Char(readonly=True, bo_guarded=True)
+    last_number = fields.Char(readonly=True, bo_guarded=True)
+    entry_count = fields.Integer(string="Registrations", readonly=True, bo_guarded=True)
+    cancel_count = fields.Integer(string="Cancellations", readonly=True, bo_guarded=True)
+    change_count = fields.Integer(string="Changes", readonly=True, bo_guarded=True)
     confidential_count = fields.Integer(
         string="Confidential Entries",
         readonly=True,
         help="Entries of the day shown only by their number in the register; "
         "the complete register lists them in full.",
+        bo_guarded=True,
     )
     sha256 = fields.Char(
         string="SHA-256 of the Entries",
         readonly=True,
         help="Fingerprint of the complete list of the day's registrations, "
         "cancellations and changes.",
+        bo_guarded=True,
     )
     register_file = fields.Binary(
         string="Sealed Register",
         attachment=True,
         readonly=True,
         help="The sealed register, confidential entries shown by their number only.",
+        bo_guarded=True,
     )
-    register_file_name = fields.Char(readonly=True)
-    register_file_sha256 = fields.Char(string="SHA-256 of the Register", readonly=True)
+    register_file_name = fields.Char(readonly=True, bo_guarded=True)
+    register_file_sha256 = fields.Char(
+        string="SHA-256 of the Register", readonly=True, bo_guarded=True
+    )
     complete_file = fields.Binary(
         string="Complete Register",
         attachment=True,
         readonly=True,
         groups=MANAGER_GROUP,
         help="The sealed register with every entry in full, confidential ones included.",
+        bo_guarded=True,
     )
-    complete_file_name = fields.Char(readonly=True)
-    complete_file_sha256 = fields.Char(string="SHA-256 of the Complete Register", readonly=True)
+    complete_file_name = fields.Char(readonly=True, bo_guarded=True)
+    complete_file_sha256 = fields.Char(
+        string="SHA-256 of the Complete Register", readonly=True, bo_guarded=True
+    )
 
     _unique_day = models.UniqueIndex(
         "(company_id, date)", "The daily register of this day already exists."
@@ -86,6 +101,14 @@ class BoMailRegisterDay(models.Model):
     # ------------------------------------------------------------------
     # Immutability (the trigger is the last line; these give a clear message)
     # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Every field is guarded: only the sealing, granted them all, creates a
+        # day (a create without them would be a day sealed with nothing).
+        if self._bo_guard_ungranted(self._bo_guarded_fields()):
+            raise AccessError(self.env._("A daily register is sealed by the register only."))
+        return super().create(vals_list)
 
     def write(self, vals):
         if self:
@@ -312,7 +335,9 @@ class BoMailRegisterDay(models.Model):
         existing = Day.search([("company_id", "=", company.id), ("date", "=", day)])
         if existing:
             return existing.with_env(self.env)
-        return Day.create(self._prepare_day_vals(company, day)).with_env(self.env)
+        # The sealing writes the whole row, every field of it.
+        sealed = bo_guard.grant(Day).create(self._prepare_day_vals(company, day))
+        return sealed.with_env(self.env)
 
     @api.model
     def _days_to_seal(self, company):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.sql_guard import ensure_immutable
 
@@ -13,7 +13,8 @@ class BoMailRegisterHash(models.Model):
     Kept apart from ``ir.attachment`` so that neither a change of the file nor
     of the attachment record can rewrite the evidence it is checked against.
     Fingerprints cannot be rewritten nor deleted, not even by code running as
-    superuser: the database refuses it too.
+    superuser: the database refuses it too. Every field is guarded: the
+    registration writes a fingerprint, the integrity check its result.
     """
 
     _name = "bo.mail.register.hash"
@@ -21,15 +22,23 @@ class BoMailRegisterHash(models.Model):
     _order = "register_id, id"
 
     register_id = fields.Many2one(
-        "bo.mail.register", string="Entry", required=True, index=True, ondelete="restrict"
+        "bo.mail.register",
+        string="Entry",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        bo_guarded=True,
     )
-    attachment_id = fields.Many2one("ir.attachment", index=True, ondelete="restrict")
-    name = fields.Char(string="File Name", required=True)
-    sha256 = fields.Char(string="SHA-256", required=True)
-    file_size = fields.Integer(string="Size (Bytes)")
+    attachment_id = fields.Many2one(
+        "ir.attachment", index=True, ondelete="restrict", bo_guarded=True
+    )
+    name = fields.Char(string="File Name", required=True, bo_guarded=True)
+    sha256 = fields.Char(string="SHA-256", required=True, bo_guarded=True)
+    file_size = fields.Integer(string="Size (Bytes)", bo_guarded=True)
     integrity = fields.Selection(
         [("ok", "Intact"), ("tampered", "Changed"), ("missing", "Missing")],
         readonly=True,
+        bo_guarded=True,
         help="Result of the last integrity check.",
     )
 
@@ -39,11 +48,12 @@ class BoMailRegisterHash(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        fingerprints = super().create(vals_list)
-        # Checked after the access rights, which refuse users first.
-        if not self.env["bo.mail.register"]._bo_is_privileged():
-            raise UserError(self.env._("Fingerprints are taken by the registration only."))
-        return fingerprints
+        # Every field of a fingerprint is guarded: only the registration,
+        # granted them all, creates one (a create without them would be an
+        # empty fingerprint, whatever the defaults).
+        if self._bo_guard_ungranted(self._bo_guarded_fields() - set(MUTABLE_FIELDS)):
+            raise AccessError(self.env._("Fingerprints are taken by the registration only."))
+        return super().create(vals_list)
 
     def write(self, vals):
         if set(vals) - set(MUTABLE_FIELDS):

@@ -1,68 +1,26 @@
-import email
-import email.header
 import email.message
-import email.parser
-import email.policy
 import logging
-import re
 
 from odoo import Command, api, fields, models
+from odoo.addons.bo_base.models.bo_mail_intake import (
+    ORIGINAL_NAME,
+    MailIntake,
+    clean_msg_dict,
+    clean_text,
+    intake_reason,
+    safe_headers,
+)
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize, html2plaintext
+from odoo.tools import SQL, email_normalize, html2plaintext
 
 from ..tools import pec
-from .bo_mail_register import ACTION_FIELDS
-from .mail_thread import MailIntake
 
 # The intake logs under the register's logger, as it did before it had a file
 # of its own: logging configurations and tests that mute it keep working.
 _logger = logging.getLogger(__name__)
 
 # Names of the stored original: the message received, or the PEC envelope.
-ORIGINAL_NAMES = ("original_email.eml", "envelope.eml")
-# PostgreSQL refuses NUL in text; the other control characters are noise.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _clean(text, limit=None):
-    text = _CONTROL_CHARS.sub("", text or "").strip()
-    return text[:limit] if limit else text
-
-
-def _decode_header(value):
-    """Decode a header as far as it can be decoded; never fails."""
-    try:
-        text = str(value)
-    except Exception:  # an undecodable header is read as nothing
-        return ""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    try:
-        chunks = email.header.decode_header(text)
-    except Exception:  # a broken encoded word is kept as it is
-        return text
-    decoded = []
-    for chunk, charset in chunks:
-        if isinstance(chunk, str):
-            decoded.append(chunk)
-            continue
-        try:
-            decoded.append(chunk.decode(charset or "ascii"))
-        except (LookupError, UnicodeDecodeError):
-            decoded.append(chunk.decode("utf-8", "replace"))
-    return "".join(decoded)
-
-
-def _safe_headers(raw):
-    """Subject, sender and Message-ID of a message that may not parse at all."""
-    try:
-        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
-    except Exception:  # nothing readable: the entry says so
-        return {}
-    return {
-        "subject": _clean(_decode_header(headers.get("Subject", "")), 1000),
-        "email_from": _clean(_decode_header(headers.get("From", "")), 500),
-        "message_id": _clean(_decode_header(headers.get("Message-Id", "")), 500),
-    }
+ORIGINAL_NAMES = (ORIGINAL_NAME, "envelope.eml")
 
 
 class BoDuplicateMessage(UserError):
@@ -75,9 +33,19 @@ class BoDuplicateMessage(UserError):
 
 class BoMailRegister(models.Model):
     """Mail gateway intake: incoming messages registered, waiting for triage,
-    acknowledged or kept in error."""
+    acknowledged or kept in error.
 
-    _inherit = "bo.mail.register"
+    The register takes part in the Back Office email intake (``bo_base``):
+    a message that fails anywhere is kept as an entry in error with the bytes
+    received. The register adds its own rules: a message carrying NUL bytes
+    or reusing a Message-ID with other content is refused before it is read,
+    one entry per company, PEC envelopes and receipts from a PEC mailbox.
+    """
+
+    _name = "bo.mail.register"
+    _inherit = ["bo.mail.register", "bo.mail.intake.mixin"]
+    # The register files the bytes received itself, fingerprinted at registration.
+    _bo_intake_keeps_original = False
 
     # ------------------------------------------------------------------
     # Gateway entry points
@@ -94,8 +62,9 @@ class BoMailRegister(models.Model):
         intake = MailIntake.of(self.env)
         values = dict(custom_values or {})
         company = self._bo_intake_target_company(intake, values)
-        if intake and company.id in intake.entries:
-            entry = self.browse(intake.entries[company.id])
+        entries = intake.remember(self._name) if intake else {}
+        if company.id in entries:
+            entry = self.browse(entries[company.id])
             if values.get("res_model") and not entry.res_model:
                 entry.write({"res_model": values["res_model"], "res_id": values.get("res_id")})
             msg_dict["attachments"] = []
@@ -112,11 +81,8 @@ class BoMailRegister(models.Model):
             # is attached, and what PostgreSQL would refuse is taken out.
             msg_dict["attachments"] = []
             msg_dict["attachment_ids"] = entry.attachment_ids.ids
-            for key in ("subject", "body", "email_from", "message_id"):
-                if isinstance(msg_dict.get(key), str):
-                    msg_dict[key] = msg_dict[key].replace("\x00", "")
-        if intake:
-            intake.entries[company.id] = entry.id
+            clean_msg_dict(msg_dict)
+        entries[company.id] = entry.id
         return entry
 
     def message_update(self, msg_dict, update_vals=None):
@@ -133,6 +99,50 @@ class BoMailRegister(models.Model):
                 self.message_new(msg_dict, values)
                 msg_dict["attachments"] = []
         return super().message_update(msg_dict, update_vals=update_vals)
+
+    # ------------------------------------------------------------------
+    # The Back Office intake: what the register refuses, how it keeps
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _bo_intake_check(self, intake):
+        """Refuse, before it is read, a message with NUL bytes meant for the
+        register, and a Message-ID already received with other content."""
+        if b"\x00" in intake.raw and self._bo_intake_company(intake):
+            # No mail may carry a NUL byte (RFC 5322) and PostgreSQL refuses
+            # it in text: the message is not read at all.
+            raise UserError(self.env._("The message contains NUL bytes, which no email may carry."))
+        duplicate = self._bo_intake_duplicate(intake)
+        if duplicate:
+            raise duplicate
+
+    @api.model
+    def _bo_intake_keep(self, intake, error):
+        """Keep a message that failed as an entry in error of the company it
+        is for (the one of the duplicate it repeats, of the alias, or of the
+        mailbox): one entry per company, however many aliases it reached."""
+        company = (
+            getattr(error, "bo_company", None)
+            or self._bo_intake_alias_company(intake.keeping_alias)
+            or self._bo_intake_company(intake)
+            or self.env.company
+        )
+        return self._bo_intake_keep_for(intake, error, company)
+
+    @api.model
+    def _bo_intake_keep_for(self, intake, error, company, record=None):
+        """The entry in error of ``company`` keeping a message that failed,
+        made once per company and linked to ``record`` (the document another
+        model of ours kept the same message as), if any."""
+        entries = intake.remember(self._name)
+        entry = self.browse(entries.get(company.id)).exists()
+        if not entry:
+            entry = self._bo_keep_unprocessable(intake, company, error)
+            entries[company.id] = entry.id
+        if record and not entry.res_model:
+            # sudo: the gateway links what it kept to the document made of it
+            entry.sudo().write({"res_model": record._name, "res_id": record.id})
+        return entry
 
     # ------------------------------------------------------------------
     # Where the message comes from
@@ -171,7 +181,7 @@ class BoMailRegister(models.Model):
         server = intake.server
         if (server and server.object_id.model == self._name) or intake.model == self._name:
             return server.bo_company_id or self.env.company
-        if intake.routed:
+        if self._name in intake.route_models():
             return self.env.company
         return None
 
@@ -200,22 +210,22 @@ class BoMailRegister(models.Model):
         message reusing it would be lost. Only the very same content (bytes
         after the headers, which relays rewrite) is a duplicate.
         """
-        msgid = _safe_headers(intake.raw).get("message_id")
+        msgid = intake.headers().get("message_id")
         if not msgid:
             return None
         # sudo: the gateway compares with every entry received under this
         # Message-ID (its own, or that of the PEC envelope that carried it),
-        # whoever may read it
+        # whoever may read it; the messages are a subquery: one query in all
         messages = (
             self.env["mail.message"]
             .sudo()
-            .search([("message_id", "=", msgid), ("model", "=", self._name)])
+            ._search([("message_id", "=", msgid), ("model", "=", self._name)])
         )
         entries = self.sudo().search(
             [
                 "|",
                 ("email_message_id", "=", msgid),
-                ("id", "in", messages.mapped("res_id")),
+                ("id", "in", messages.subselect(SQL.identifier(messages.table, "res_id"))),
                 ("direction", "=", "incoming"),
             ]
         )
@@ -322,12 +332,9 @@ class BoMailRegister(models.Model):
             files.append(Attachment("envelope.eml" if envelope else "original_email.eml", raw, {}))
         # Custom values come from aliases and routes, or from whoever calls
         # message_new over RPC: never what only the register's actions set.
+        guarded = self._bo_guarded_fields()
         vals.update(
-            {
-                k: v
-                for k, v in values.items()
-                if k in self._fields and k not in ACTION_FIELDS and k != "pec_receipt_kind"
-            }
+            {k: v for k, v in self._bo_intake_custom_values(values).items() if k not in guarded}
         )
         rule = self.env["bo.mail.routing.rule"]._bo_match(vals, msg_dict)
         vals.update(rule._prepare_register_vals())
@@ -373,7 +380,7 @@ class BoMailRegister(models.Model):
                     content = content.encode("utf-8", errors="replace")
             vals_list.append(
                 {
-                    "name": _clean(name, 250) or "attachment",
+                    "name": clean_text(name, 250) or "attachment",
                     "raw": content,
                     "res_model": self._name,
                     "res_id": self.id,
@@ -404,16 +411,12 @@ class BoMailRegister(models.Model):
         database refuses; the bytes received are its attachment. When even
         that fails, the entry keeps the bytes under a neutral subject.
         """
-        if isinstance(error, UserError):
-            reason = error.args[0]
-        else:
-            reason = f"{type(error).__name__}: {error}"
-        reason = _clean(reason, 2000) or self.env._("The message could not be processed.")
+        reason = intake_reason(self.env, error)
         raw = intake.raw if intake else None
-        headers = _safe_headers(raw) if raw is not None else {}
-        if msg_dict and not headers:
+        headers = safe_headers(raw) if raw is not None else {}
+        if msg_dict and not headers.get("subject"):
             headers = {
-                key: _clean(str(msg_dict.get(key) or ""), 1000)
+                key: clean_text(msg_dict.get(key), 1000)
                 for key in ("subject", "email_from", "message_id")
             }
         readable = {

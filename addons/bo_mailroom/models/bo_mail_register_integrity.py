@@ -1,8 +1,9 @@
 import hashlib
 
 from odoo import models
+from odoo.addons.bo_base.models import bo_guard
 
-from .bo_mail_register import _PRIVILEGED
+FINGERPRINT_FIELDS = ("register_id", "attachment_id", "name", "sha256", "file_size")
 
 
 class BoMailRegister(models.Model):
@@ -10,23 +11,25 @@ class BoMailRegister(models.Model):
 
     _inherit = "bo.mail.register"
 
+    @bo_guard.writes(*FINGERPRINT_FIELDS, model="bo.mail.register.hash")
     def _store_fingerprints(self):
-        self.ensure_one()
+        """Fingerprint the files of the entries being registered, in one insert."""
         # sudo: the fingerprints are written by the registration, never by hand
-        Hash = self.env["bo.mail.register.hash"].with_context(bo_mailroom_privileged=_PRIVILEGED)
-        Hash.sudo().create(
+        self.env["bo.mail.register.hash"].sudo().create(
             [
                 {
-                    "register_id": self.id,
+                    "register_id": entry.id,
                     "attachment_id": attachment.id,
                     "name": attachment.name,
                     "sha256": hashlib.sha256(attachment.raw or b"").hexdigest(),
                     "file_size": attachment.file_size,
                 }
-                for attachment in self.attachment_ids.sudo()
+                for entry in self
+                for attachment in entry.attachment_ids.sudo()
             ]
         )
 
+    @bo_guard.writes("integrity", model="bo.mail.register.hash")
     def action_verify_integrity(self):
         """Compare each registered file with the fingerprint taken at registration."""
         problems = []

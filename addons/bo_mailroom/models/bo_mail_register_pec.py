@@ -1,7 +1,24 @@
 from odoo import api, fields, models
+from odoo.addons.bo_base.models import bo_guard
 from odoo.tools import plaintext2html
 
 from ..tools import pec
+
+
+class PecReceipt:
+    """The PEC receipt the gateway is processing (its kind): the message it
+    posts on the entry is a receipt. A Python object in the context: an RPC
+    client cannot make a message of its own pass for a provider's receipt."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind):
+        self.kind = kind
+
+    @classmethod
+    def of(cls, env):
+        receipt = env.context.get("bo_mailroom_pec_receipt")
+        return receipt if isinstance(receipt, cls) else None
 
 
 class BoMailRegister(models.Model):
@@ -13,21 +30,11 @@ class BoMailRegister(models.Model):
         string="Strongest PEC Receipt",
         readonly=True,
         copy=False,
+        bo_guarded=True,
         help="The receipt the delivery status comes from: a later receipt changes the "
         "status only when it says more (acceptance < warning of non-delivery < "
         "delivery < definitive non-delivery).",
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self._bo_is_privileged() and any(v.get("pec_receipt_kind") for v in vals_list):
-            raise self._bo_action_fields_error({"pec_receipt_kind"})
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if "pec_receipt_kind" in vals and not self._bo_is_privileged():
-            raise self._bo_action_fields_error({"pec_receipt_kind"})
-        return super().write(vals)
 
     @api.model
     def _bo_pec_receipt_intake(self, msg_dict, raw, receipt, company):
@@ -73,7 +80,9 @@ class BoMailRegister(models.Model):
             )
             return entry
         entry._bo_apply_pec_receipt(receipt)
-        return entry.with_context(bo_mailroom_pec_receipt=receipt["kind"])
+        # The gateway posts the receipt on the entry next, with the subtype of
+        # a PEC receipt: said by an object, not a value an RPC context could carry.
+        return entry.with_context(bo_mailroom_pec_receipt=PecReceipt(receipt["kind"]))
 
     def _bo_apply_pec_receipt(self, receipt):
         """Take the receipt's status when it says more than the one the entry has."""
@@ -82,7 +91,7 @@ class BoMailRegister(models.Model):
         current = pec.RECEIPT_STRENGTH.get(self.pec_receipt_kind or "", 0)
         if pec.RECEIPT_STRENGTH[kind] <= current:
             return False
-        self._bo_write_privileged(
+        bo_guard.grant(self, "delivery_state", "pec_receipt_kind").write(
             {"delivery_state": pec.RECEIPT_DELIVERY_STATES[kind], "pec_receipt_kind": kind}
         )
         if pec.RECEIPT_DELIVERY_STATES[kind] == "failed":
@@ -104,3 +113,8 @@ class BoMailRegister(models.Model):
                     user_id=owner.id,
                 )
         return True
+
+    def _creation_subtype(self):
+        if PecReceipt.of(self.env):
+            return self.env.ref("bo_mailroom.mt_bo_mail_register_pec_receipt")
+        return super()._creation_subtype()

@@ -88,7 +88,22 @@ class BoMailRoutingRule(models.Model):
     @api.model
     def _bo_match(self, vals, msg_dict):
         """Return the first active rule of the entry's company matching the message."""
-        rules = self.search([("company_id", "in", [False, vals.get("company_id")])])
+        # The rules and what matching and applying one reads, in one query.
+        rules = self.search_fetch(
+            [("company_id", "in", [False, vals.get("company_id")])],
+            [
+                "sender_pattern",
+                "partner_id",
+                "recipient_pattern",
+                "subject_keywords",
+                "confidentiality",
+                "category_id",
+                "user_id",
+                "reply_days",
+                "register_at_once",
+                "send_acknowledgement",
+            ],
+        )
         for rule in rules:
             if rule._matches(vals, msg_dict):
                 return rule

@@ -15,8 +15,10 @@ class IrAttachment(models.Model):
         """Attachments that are part of the register's evidence.
 
         Every file of an entry that is no longer a draft (registered, or kept
-        in error: its ``.eml`` is the only copy of the message), the files
-        fingerprinted at registration and the daily registers.
+        in error: its ``.eml`` is the only copy of the message) or that was
+        received by mail (waiting for triage: its files are what the mailbox
+        received), the files fingerprinted at registration and the daily
+        registers.
         """
         if not self.ids:
             return self.browse()
@@ -26,7 +28,7 @@ class IrAttachment(models.Model):
         )
         files = self.sudo()
         on_entries = files.filtered(lambda a: a.res_model == "bo.mail.register" and a.res_id)
-        frozen = self.env["bo.mail.register"]._bo_frozen_ids(on_entries.mapped("res_id"))
+        frozen = self.env["bo.mail.register"]._bo_frozen_file_ids(on_entries.mapped("res_id"))
         evidence = (
             fingerprints.attachment_id
             | on_entries.filtered(lambda a: a.res_id in frozen)

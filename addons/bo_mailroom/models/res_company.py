@@ -1,6 +1,7 @@
 import pytz
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class ResCompany(models.Model):
@@ -11,6 +12,7 @@ class ResCompany(models.Model):
         string="Protocol Alias",
         copy=False,
         help="Every message sent to this address is registered as incoming correspondence.",
+        groups="base.group_user",
     )
 
     @api.model_create_multi
@@ -49,8 +51,22 @@ class ResCompany(models.Model):
         country has only one, else UTC; never the user's or the caller's.
         """
         self.ensure_one()
-        if self.partner_id.tz:
-            return self.partner_id.tz
-        code = self.country_id.code
+        # One query for every registration: through the ORM it would read the
+        # company, its partner (every column) and its country, up to three.
+        self.flush_recordset(["partner_id"])
+        self.env["res.partner"].flush_model(["tz", "country_id"])
+        self.env["res.country"].flush_model(["code"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner.tz, country.code FROM res_company company "
+                "JOIN res_partner partner ON partner.id = company.partner_id "
+                "LEFT JOIN res_country country ON country.id = partner.country_id "
+                "WHERE company.id = %s",
+                self.id,
+            )
+        )
+        tz, code = self.env.cr.fetchone()
+        if tz:
+            return tz
         country_zones = pytz.country_timezones.get(code, []) if code else []
         return country_zones[0] if len(country_zones) == 1 else "UTC"

@@ -19,21 +19,36 @@ class ResPartner(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_registered_correspondent(self):
-        """A contact named by registered entries stays: archive it instead."""
+        """A contact named by registered entries stays: archive it instead.
+
+        Entries not registered yet (drafts, messages kept in error) keep the
+        contact's name as free text, and say in their history that the
+        contact was deleted: they do not lose their correspondent silently.
+        """
         # sudo: the check must see every entry, confidential or of another company
-        entries = (
-            self.env["bo.mail.register"]
-            .sudo()
-            .search([("partner_id", "in", self.ids), ("name", "!=", False)], limit=1)
-        )
-        if entries:
+        entries = self.env["bo.mail.register"].sudo().search([("partner_id", "in", self.ids)])
+        registered = entries.filtered("name")
+        if registered:
             raise UserError(
                 self.env._(
                     "%(partner)s is the correspondent of registered entries (%(entry)s): "
                     "archive the contact instead of deleting it.",
-                    partner=entries.partner_id.display_name,
-                    entry=entries.name,
+                    partner=registered[0].partner_id.display_name,
+                    entry=registered[0].name,
                 )
+            )
+        for entry in entries:
+            partner = entry.partner_id
+            if not entry.partner_name:
+                entry.partner_name = partner.display_name
+            entry.message_post(
+                body=self.env._(
+                    "The contact %(partner)s was deleted by %(user)s; the entry keeps "
+                    "its name as the correspondent.",
+                    partner=partner.display_name,
+                    user=self.env.user.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
             )
 
     def _compute_bo_mail_register_count(self):

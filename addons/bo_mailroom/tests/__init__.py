@@ -15,3 +15,5 @@ from . import test_intake_robustness
 from . import test_intake_triage
 from . import test_translations
 from . import test_document_rendering
+from . import test_register_guard
+from . import test_intake_every_alias

@@ -1,8 +1,7 @@
 import base64
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
-from odoo import Command, fields
+from odoo import Command
+from odoo.addons.bo_base.tests.common import make_email, new_bo_user
 from odoo.tests import TransactionCase
 
 
@@ -22,47 +21,22 @@ class MailroomCommon(TransactionCase):
         cls.alias.write({"alias_domain_id": cls.alias_domain.id, "alias_name": "protocollo"})
         cls.alias_email = cls.alias.alias_full_name
 
-        Users = cls.env["res.users"].with_context(no_reset_password=True)
-        group_user = cls.env.ref("bo_base.group_bo_user")
-        group_manager = cls.env.ref("bo_base.group_bo_manager")
-        cls.clerk = Users.create(
-            {
-                "name": "Mailroom Clerk",
-                "login": "mr_clerk",
-                "email": "clerk@mailroom.example.com",
-                "group_ids": [Command.set([group_user.id])],
-            }
+        clerk = "bo_base.group_bo_user"
+        cls.clerk = new_bo_user(
+            cls.env, "mr_clerk", "Mailroom Clerk", clerk, email="clerk@mailroom.example.com"
         )
-        cls.clerk2 = Users.create(
-            {
-                "name": "Other Clerk",
-                "login": "mr_clerk2",
-                "email": "clerk2@mailroom.example.com",
-                "group_ids": [Command.set([group_user.id])],
-            }
+        cls.clerk2 = new_bo_user(
+            cls.env, "mr_clerk2", "Other Clerk", clerk, email="clerk2@mailroom.example.com"
         )
-        cls.manager = Users.create(
-            {
-                "name": "Mailroom Manager",
-                "login": "mr_manager",
-                "email": "manager@mailroom.example.com",
-                "group_ids": [Command.set([group_manager.id])],
-            }
+        cls.manager = new_bo_user(
+            cls.env,
+            "mr_manager",
+            "Mailroom Manager",
+            "bo_base.group_bo_manager",
+            email="manager@mailroom.example.com",
         )
-        cls.internal = Users.create(
-            {
-                "name": "Plain Employee",
-                "login": "mr_employee",
-                "group_ids": [Command.set([cls.env.ref("base.group_user").id])],
-            }
-        )
-        cls.portal = Users.create(
-            {
-                "name": "Portal Customer",
-                "login": "mr_portal",
-                "group_ids": [Command.set([cls.env.ref("base.group_portal").id])],
-            }
-        )
+        cls.internal = new_bo_user(cls.env, "mr_employee", "Plain Employee", "base.group_user")
+        cls.portal = new_bo_user(cls.env, "mr_portal", "Portal Customer", "base.group_portal")
         cls.company.bo_escalation_user_id = cls.manager
 
         cls.partner = cls.env["res.partner"].create(
@@ -117,29 +91,10 @@ class MailroomCommon(TransactionCase):
         body="Buongiorno, vi chiediamo un'offerta.",
         sender="Ferramenta Verdi <ordini@ferramentaverdi.example.it>",
         to=None,
-        html=None,
-        attachments=(),
-        msgid=None,
-        headers=None,
+        **kwargs,
     ):
-        """Build a real MIME message, as a mail server would hand it over."""
-        message = EmailMessage()
-        if sender:
-            message["From"] = sender
-        message["To"] = to or cls.alias_email
-        if subject is not None:
-            message["Subject"] = subject
-        message["Date"] = format_datetime(fields.Datetime.now().replace(microsecond=0))
-        message["Message-Id"] = msgid or make_msgid(domain="sender.example.it")
-        for key, value in (headers or {}).items():
-            message[key] = value
-        message.set_content(body)
-        if html:
-            message.add_alternative(html, subtype="html")
-        for name, content, mimetype in attachments:
-            maintype, subtype = mimetype.split("/")
-            message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
-        return message
+        """A real MIME message to the protocol alias (``bo_base``'s builder)."""
+        return make_email(subject, body, sender, to or cls.alias_email, **kwargs)
 
     def _process(self, message):
         raw = message if isinstance(message, bytes) else message.as_bytes()

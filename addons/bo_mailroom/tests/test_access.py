@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo.addons.bo_base.tests.common import new_bo_user
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -48,18 +48,12 @@ class TestAccess(MailroomCommon):
             }
         )
         cls.foreign.action_register()
-        cls.foreign_user = (
-            cls.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Foreign Clerk",
-                    "login": "mr_foreign",
-                    "company_id": cls.other_company.id,
-                    "company_ids": [Command.set([cls.other_company.id])],
-                    "group_ids": [Command.set([cls.env.ref("bo_base.group_bo_manager").id])],
-                }
-            )
+        cls.foreign_user = new_bo_user(
+            cls.env,
+            "mr_foreign",
+            "Foreign Clerk",
+            "bo_base.group_bo_manager",
+            company=cls.other_company,
         )
 
     def _visible(self, user):

@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo.addons.bo_base.tests.common import new_bo_user
 from odoo.tests import HttpCase, tagged
 
 
@@ -19,13 +19,12 @@ class TestChatterTour(HttpCase):
         )
 
     def test_clerk_registers_outgoing_from_a_document_chatter(self):
-        self.env["res.users"].with_context(no_reset_password=True).create(
-            {
-                "name": "Chatter Clerk",
-                "login": "mr_chatter_clerk",
-                "password": "mr_chatter_clerk_pw",
-                "group_ids": [Command.set([self.env.ref("bo_base.group_bo_user").id])],
-            }
+        new_bo_user(
+            self.env,
+            "mr_chatter_clerk",
+            "Chatter Clerk",
+            "bo_base.group_bo_user",
+            password="mr_chatter_clerk_pw",
         )
         partner = self.env["res.partner"].create(
             {"name": "Ferramenta Chatter", "email": "chatter@ferramenta.example.it"}

@@ -1,4 +1,5 @@
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from unittest.mock import patch
 
@@ -86,6 +87,8 @@ class TestConcurrentNumbering(BaseCase):
         seqs = sorted(seq for _year, seq, _name in results)
         self.assertEqual(len(set(seqs)), len(seqs), "duplicate protocol numbers")
         self.assertEqual(seqs, list(range(seqs[0], seqs[0] + len(seqs))), "gap in protocol numbers")
+        for year, seq, name in results:
+            self.assertEqual(name, f"{year}/{seq:07d}")
         with self.registry.cursor() as cr:
             cr.execute(
                 SQL(
@@ -97,3 +100,75 @@ class TestConcurrentNumbering(BaseCase):
                 )
             )
             self.assertEqual([row[0] for row in cr.fetchall()], seqs)
+
+    def _create_entry(self, env, subject):
+        return env["bo.mail.register"].create(
+            {
+                "company_id": env.ref("base.main_company").id,
+                "partner_id": env.ref("base.main_partner").id,
+                "subject": subject,
+            }
+        )
+
+    def _register_in_thread(self, holder_cr, end_holder):
+        """Register an entry in a thread of its own while ``holder_cr`` holds a
+        number it has not committed; ``end_holder`` ends that transaction once
+        the thread waits for the number. Return the thread's (seq, name)."""
+
+        def register():
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, api.SUPERUSER_ID, {})
+                entry = self._create_entry(env, "Waiting")
+                self.created_ids.append(entry.id)
+                entry.action_register()
+                return entry.protocol_seq, entry.name
+
+        with (
+            patch.object(Registry, "_lock", DummyRLock()),
+            ThreadPoolExecutor(max_workers=1) as executor,
+        ):
+            future = executor.submit(register)
+            waited = False
+            deadline = time.monotonic() + 30
+            while not waited and time.monotonic() < deadline and not future.done():
+                with self.registry.cursor() as cr:
+                    cr.execute(
+                        SQL(
+                            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+                            "AND wait_event_type = 'Lock' AND query LIKE %s",
+                            "%bo_mail_register_assign_number%",
+                        )
+                    )
+                    waited = bool(cr.fetchall())
+                if not waited:
+                    time.sleep(0.05)
+            end_holder()
+            result = future.result(timeout=60)
+        self.assertTrue(waited, "the registration did not wait for the number held")
+        return result
+
+    def test_a_number_rolled_back_goes_to_the_registration_waiting_for_it(self):
+        holder_cr = self.registry.cursor()
+        try:
+            held = self._create_entry(
+                api.Environment(holder_cr, api.SUPERUSER_ID, {}), "Rolled back"
+            )
+            held.action_register()
+            held_seq, held_name = held.protocol_seq, held.name
+            seq, name = self._register_in_thread(holder_cr, holder_cr.rollback)
+            self.assertEqual(seq, held_seq, "the number rolled back was skipped")
+            self.assertEqual(name, held_name)
+        finally:
+            holder_cr.close()
+
+    def test_a_number_committed_meanwhile_is_not_given_twice(self):
+        holder_cr = self.registry.cursor()
+        try:
+            held = self._create_entry(api.Environment(holder_cr, api.SUPERUSER_ID, {}), "Committed")
+            self.created_ids.append(held.id)
+            held.action_register()
+            held_seq = held.protocol_seq
+            seq, _name = self._register_in_thread(holder_cr, holder_cr.commit)
+            self.assertEqual(seq, held_seq + 1)
+        finally:
+            holder_cr.close()

@@ -6,6 +6,7 @@ import psycopg2
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.addons.bo_base.tests.common import new_bo_user
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
@@ -142,18 +143,12 @@ class TestDailyRegisterSecurity(MailroomCommon):
 
     def test_other_company_clerk_reads_no_register(self):
         other = self.env["res.company"].create({"name": "Altra Azienda S.p.A."})
-        outsider = (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Outsider Clerk",
-                    "login": "mr_outsider",
-                    "company_id": other.id,
-                    "company_ids": [Command.set(other.ids)],
-                    "group_ids": [Command.set([self.env.ref("bo_base.group_bo_manager").id])],
-                }
-            )
+        outsider = new_bo_user(
+            self.env,
+            "mr_outsider",
+            "Outsider Clerk",
+            "bo_base.group_bo_manager",
+            company=other,
         )
         with self.assertRaises(AccessError):
             self.day.with_user(outsider).read(["register_file"])

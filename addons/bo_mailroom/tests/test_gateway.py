@@ -7,6 +7,12 @@ from odoo.tools import mute_logger
 
 from .common import MailroomCommon
 
+# Queries of a message registered through the gateway, caches warm, without
+# those of the RPC request around it (issue #20's goal is 60 per request).
+# 2026-12-03: 49, once the protocol number is tried in the database and the
+# Message-ID is looked up in one query; the budget was 60 before.
+GATEWAY_REGISTRATION_QUERIES = 49
+
 
 @tagged("post_install", "-at_install")
 class TestGateway(MailroomCommon):
@@ -211,7 +217,7 @@ class TestGateway(MailroomCommon):
             subject="Secondo", attachments=[("ordine.pdf", b"%PDF-1.4 ordine", "application/pdf")]
         ).as_bytes()
         self.env.invalidate_all()
-        with self.assertQueryCount(60):
+        with self.assertQueryCount(GATEWAY_REGISTRATION_QUERIES):
             entry = self._process(message)
         self.assertEqual(entry.state, "registered")
 

@@ -9,6 +9,7 @@ from odoo.tools import mute_logger
 from .common import MailroomCommon
 
 MUTED = (
+    "odoo.addons.bo_base.models.bo_mail_intake",
     "odoo.addons.bo_mailroom.models.bo_mail_register_intake",
     "odoo.addons.bo_mailroom.models.mail_thread",
     "odoo.addons.mail.models.mail_thread",
@@ -190,9 +191,11 @@ class TestIntakeRobustness(MailroomCommon):
                 "name": "2026/9999999",
                 "protocol_seq": 9999999,
                 "delivery_state": "delivered",
+                "deadline_reminded_date": "2001-02-03",
             },
         )
         self.assertIn(entry.state, ("draft", "error"), "never registered by the caller's values")
         self.assertFalse(entry.name)
         self.assertFalse(entry.protocol_seq)
         self.assertFalse(entry.delivery_state)
+        self.assertFalse(entry.deadline_reminded_date)

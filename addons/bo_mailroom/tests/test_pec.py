@@ -392,7 +392,9 @@ class TestPecTrust(PecCommon):
         self.assertEqual(forged.state, "draft")
         self.assertIn("does not verify", " ".join(forged.message_ids.mapped("body")))
 
-    @mute_logger("odoo.addons.bo_mailroom.models.mail_thread")
+    @mute_logger(
+        "odoo.addons.bo_base.models.bo_mail_intake", "odoo.addons.bo_mailroom.models.mail_thread"
+    )
     def test_opaque_signed_envelope_is_read_from_its_signed_content(self):
         raw = self._signed_envelope(self._inner(), opaque=True)
         entry = self._fetch(raw, self.pec_box)

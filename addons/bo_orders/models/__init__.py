@@ -2,13 +2,17 @@ from . import res_company
 from . import res_config_settings
 from . import bo_order_check
 from . import bo_order_request
+from . import bo_order_request_mail
 from . import bo_order_request_line
 from . import sale_order
+from . import sale_order_checks
 from . import stock_picking
 from . import payment_transaction
 from . import bo_customer_claim_stage
 from . import bo_customer_claim_sla
 from . import bo_customer_claim
+from . import bo_customer_claim_mail
+from . import bo_customer_claim_outcome
 from . import res_partner
 from . import sale_order_claim
 from . import product_template
@@ -20,3 +24,4 @@ from . import bo_sale_agreement_line
 from . import sale_order_line
 from . import account_move
 from . import account_move_line
+from . import bo_linked_records

@@ -7,5 +7,7 @@ class AccountMoveLine(models.Model):
     # OCA's commission status of a journal item, computed for whoever reads it
     # (a buyer opening a vendor bill may not read commission lines): how many
     # agents, never the commission amounts.
-    commission_status = fields.Char(compute_sudo=True)
-    any_settled = fields.Boolean(compute_sudo=True)
+    commission_status = fields.Char(compute_sudo=True, groups="base.group_user")
+    any_settled = fields.Boolean(compute_sudo=True, groups="base.group_user")
+    # internal users read the agents of the items their role reads (record rules)
+    agent_ids = fields.One2many(groups="base.group_user")

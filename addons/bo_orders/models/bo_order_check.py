@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
-from odoo.tools import float_compare, format_amount
+from odoo.tools import SQL, float_compare, format_amount
 
 CHECK_TYPES = [
     ("credit_limit", "Credit Limit"),
@@ -113,13 +113,18 @@ class BoOrderCheck(models.Model):
             checks = checks.filtered(lambda c: c.severity == severity)
         return checks
 
-    def _run(self, orders):
+    def _run(self, orders, confirming=False):
         """Run these checks on ``orders``, each check once for all of them.
 
+        :param confirming: whether ``orders`` are being confirmed together,
+            now. The checks read it as ``bo_check_confirming`` in their
+            context, set here whatever the caller's context held: it is
+            information (rules over a total count the orders together and
+            lock what they count), never a privilege.
         :return: a dict mapping each order to a list of ``(check, message)``
         """
         results = {order: [] for order in orders}
-        for check in self:
+        for check in self.with_context(bo_check_confirming=bool(confirming)):
             company_orders = orders.filtered(lambda o, c=check: o.company_id == c.company_id)
             if not company_orders:
                 continue
@@ -134,9 +139,7 @@ class BoOrderCheck(models.Model):
 
     @api.model
     def _product_lines(self, orders):
-        return orders.order_line.filtered(
-            lambda line: line.product_id and not line.display_type and not line.is_downpayment
-        )
+        return orders.order_line._bo_product_lines()
 
     @api.model
     def _by_order(self, pairs):
@@ -147,22 +150,48 @@ class BoOrderCheck(models.Model):
         return found
 
     def _check_credit_limit(self, orders):
+        """Customers whose exposure goes over their credit limit.
+
+        The exposure of a customer (its commercial entity) is what it owes,
+        what its draft invoices and confirmed orders will bill, and the
+        quotation checked; it is read afresh every time, never from a value
+        cached earlier in the transaction (see :meth:`_bo_credit_exposure`).
+
+        Confirming (``bo_check_confirming``, see :meth:`_run`), the orders
+        confirmed together count together, one after the other: two
+        quotations under the limit are not confirmed at once over it, nor are
+        orders created or imported as confirmed in one call. The customers
+        with a limit are locked first (:meth:`_bo_lock_customers`): two
+        clerks confirming orders of the same customer at the same moment go
+        one after the other, and the second counts the first's order.
+        """
         company = self.company_id
         currency = company.currency_id
+        confirming = self.env.context.get("bo_check_confirming")
         # sudo: receivables and credit limits are not readable by every user
-        # who confirms an order or validates its delivery. The partners are
-        # read together: their credit is computed in one query for all.
+        # who confirms an order or validates its delivery.
         partners = orders.partner_id.commercial_partner_id.with_company(company).sudo()
-        partners.mapped("credit")
+        limits = {partner.id: partner.credit_limit for partner in partners if partner.credit_limit}
+        if not limits:
+            return {}
+        partners = partners.browse(list(limits))
+        if confirming:
+            self._bo_lock_customers(partners)
+        # the orders counted by their own amount: all those being confirmed,
+        # else the quotations (confirmed orders are counted with the others)
+        counted = orders if confirming else orders.filtered(lambda o: o.state in ("draft", "sent"))
+        exposure = self._bo_credit_exposure(partners, counted)
         found = {}
-        for order in orders:
-            partner = partners.browse(order.partner_id.commercial_partner_id.id)
-            limit = partner.credit_limit
+        for order in orders.sorted("id") if confirming else orders:
+            partner = order.partner_id.commercial_partner_id
+            limit = limits.get(partner.id)
             if not limit:
                 continue
-            total = partner.credit + partner.credit_to_invoice
-            if order.state in ("draft", "sent"):
+            total = exposure[partner.id]
+            if order in counted:
                 total += order.amount_total / (order.currency_rate or 1.0)
+                if confirming:
+                    exposure[partner.id] = total
             if float_compare(total, limit, precision_rounding=currency.rounding) <= 0:
                 continue
             found[order] = [
@@ -175,6 +204,91 @@ class BoOrderCheck(models.Model):
                 )
             ]
         return found
+
+    @api.model
+    def _bo_lock_customers(self, partners):
+        """Lock the customers' rows until the transaction ends.
+
+        A concurrent confirmation for the same customer waits here. Odoo's
+        transactions are REPEATABLE READ: the waiting one would then go on
+        with its snapshot taken before the first committed, without the
+        first's order. The rows are therefore also updated (to the same
+        value): the waiting transaction fails with a serialization error,
+        which Odoo retries from the start, with a snapshot that holds the
+        first's order. ``FOR NO KEY UPDATE``: records pointing to the
+        customer (its contacts, messages, invoices) are still created
+        meanwhile.
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner SET write_date = write_date
+                 WHERE id IN (
+                    SELECT id FROM res_partner
+                     WHERE id IN %s
+                     ORDER BY id
+                       FOR NO KEY UPDATE
+                 )
+                """,
+                tuple(partners.ids),
+            )
+        )
+
+    def _bo_credit_exposure(self, partners, counted):
+        """What each customer owes or will be billed, in the company's currency:
+        ``{commercial partner id: amount}``.
+
+        Its receivables (posted, unpaid), its draft invoices and refunds,
+        and what its confirmed orders still have to invoice (whatever the
+        invoicing policy, and whether or not Odoo's own credit limits are
+        on), the orders in ``counted`` left out: the caller counts them.
+        """
+        company = self.company_id
+        # never a value cached earlier in the transaction
+        partners.invalidate_recordset(["credit", "debit"])
+        partners.mapped("credit")  # one query for all
+        exposure = {partner.id: partner.credit for partner in partners}
+        self.env["sale.order.line"].flush_model(
+            ["order_id", "price_total", "product_uom_qty", "qty_invoiced"]
+        )
+        self.env["sale.order"].flush_model(["state", "company_id", "partner_id", "currency_rate"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["account.move"].flush_model(
+            ["state", "move_type", "company_id", "commercial_partner_id", "amount_total_signed"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT customer.commercial_partner_id,
+                       SUM(line.price_total * (line.product_uom_qty - line.qty_invoiced)
+                           / line.product_uom_qty / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                  FROM sale_order_line line
+                  JOIN sale_order so ON so.id = line.order_id
+                  JOIN res_partner customer ON customer.id = so.partner_id
+                 WHERE so.state = 'sale'
+                   AND so.company_id = %(company)s
+                   AND customer.commercial_partner_id IN %(partners)s
+                   AND NOT so.id = ANY(%(counted)s)
+                   AND line.product_uom_qty > 0
+                   AND line.qty_invoiced < line.product_uom_qty
+                 GROUP BY customer.commercial_partner_id
+                 UNION ALL
+                SELECT move.commercial_partner_id, SUM(move.amount_total_signed)
+                  FROM account_move move
+                 WHERE move.state = 'draft'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND move.company_id = %(company)s
+                   AND move.commercial_partner_id IN %(partners)s
+                 GROUP BY move.commercial_partner_id
+                """,
+                company=company.id,
+                partners=tuple(partners.ids),
+                counted=[order_id for order_id in counted._origin.ids if order_id],
+            )
+        )
+        for partner_id, amount in rows:
+            exposure[partner_id] += amount or 0.0
+        return exposure
 
     def _check_overdue(self, orders):
         partners = orders.partner_id.commercial_partner_id

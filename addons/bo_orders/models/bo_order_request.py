@@ -3,8 +3,8 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
+from odoo.addons.bo_base.models import bo_guard
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize
 
 # A request from the same customer within these days may be the same one again.
 DUPLICATE_DAYS = 3
@@ -27,6 +27,7 @@ class BoOrderRequest(models.Model):
         copy=False,
         readonly=True,
         default=lambda self: self.env._("New"),
+        bo_guarded=True,
     )
     title = fields.Char(string="Subject", required=True, tracking=True)
     company_id = fields.Many2one(
@@ -41,11 +42,13 @@ class BoOrderRequest(models.Model):
         domain="[('parent_id', '=', False)]",
         help="Empty when the request came by email from an unknown sender: set it "
         "before making the quotation.",
+        ondelete="restrict",
     )
     contact_id = fields.Many2one(
         "res.partner",
         check_company=True,
         domain="[('id', 'child_of', partner_id)]",
+        ondelete="restrict",
     )
     email_from = fields.Char(string="Email")
     channel = fields.Selection(
@@ -69,6 +72,7 @@ class BoOrderRequest(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        ondelete="restrict",
         help="The sales agent who brought the request, by default the customer's "
         "first agent. Agents are usually external and paid on commission, so they "
         "are contacts rather than users. The quotation's lines get this agent.",
@@ -81,6 +85,8 @@ class BoOrderRequest(models.Model):
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
     )
+    # The state moves through the request's actions and its quotations; the
+    # reason it was lost is written with it.
     state = fields.Selection(
         [
             ("new", "New"),
@@ -92,10 +98,12 @@ class BoOrderRequest(models.Model):
         ],
         required=True,
         default="new",
+        readonly=True,
         tracking=True,
         index=True,
+        bo_guarded=True,
     )
-    lost_reason = fields.Text(tracking=True, copy=False)
+    lost_reason = fields.Text(tracking=True, copy=False, readonly=True, bo_guarded=True)
     description = fields.Html(string="Notes")
     line_ids = fields.One2many("bo.order.request.line", "request_id", string="Lines", copy=True)
     sale_order_ids = fields.One2many("sale.order", "bo_request_id", string="Quotations")
@@ -175,36 +183,36 @@ class BoOrderRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        placeholder = self.env._("New")
         for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    "bo.order.request"
-                ) or self.env._("New")
-        return super().create(vals_list)
+            # the placeholder the mail gateway sends (else it would use the
+            # subject) is the code default: the sequence replaces it
+            if vals.get("name") == placeholder:
+                del vals["name"]
+            # the caller's values, before the request adds its reference
+            self._bo_guard_check(vals)
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            vals["name"] = (
+                self.env["ir.sequence"].with_company(company).next_by_code("bo.order.request")
+                or placeholder
+            )
+        requests = super(BoOrderRequest, bo_guard.grant(self, "name")).create(vals_list)
+        return requests.with_env(self.env)
 
-    # ------------------------------------------------------------------
-    # Mail gateway
-    # ------------------------------------------------------------------
-
-    @api.model
-    def message_new(self, msg_dict, custom_values=None):
-        """A request by email: the sender's company is the customer."""
-        email = email_normalize(msg_dict.get("email_from") or "")
-        partner = self.env["res.partner"]
-        if email:
-            partner = self.env["res.partner"].search([("email_normalized", "=", email)], limit=1)
-        values = {
-            "name": self.env._("New"),
-            "title": msg_dict.get("subject") or self.env._("(no subject)"),
-            "channel": "email",
-            "description": msg_dict.get("body"),
-            "partner_id": partner.commercial_partner_id.id,
-            "contact_id": partner.id if partner.parent_id else False,
-            "user_id": False,
-        }
-        values.update(custom_values or {})
-        return super().message_new(msg_dict, custom_values=values)
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_quoted(self):
+        """A request that made quotations stays with them: cancelled, not deleted."""
+        # sudo: the quotations count whoever deletes the request
+        quoted = self.env["sale.order"].sudo().search([("bo_request_id", "in", self.ids)], limit=1)
+        if quoted:
+            raise UserError(
+                self.env._(
+                    "Request %(request)s made the quotation %(order)s: cancel the request "
+                    "instead of deleting it, so the quotation keeps where it came from.",
+                    request=quoted.bo_request_id.name,
+                    order=quoted.name,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Workflow
@@ -222,18 +230,20 @@ class BoOrderRequest(models.Model):
 
     def action_start(self):
         self._check_state(("new",))
-        for request in self:
+        for request in bo_guard.grant(self, "state"):
             request.write({"state": "in_progress", "user_id": request.user_id.id or self.env.uid})
         return True
 
     def action_cancel(self):
         self._check_state(("new", "in_progress", "quoted"))
-        self.write({"state": "cancelled"})
+        bo_guard.grant(self, "state").write({"state": "cancelled"})
         return True
 
     def action_reopen(self):
         self._check_state(("lost", "cancelled"))
-        self.write({"state": "in_progress", "lost_reason": False})
+        bo_guard.grant(self, "state", "lost_reason").write(
+            {"state": "in_progress", "lost_reason": False}
+        )
         return True
 
     def action_mark_lost(self):
@@ -247,11 +257,13 @@ class BoOrderRequest(models.Model):
             "context": {"default_request_ids": self.ids},
         }
 
+    @bo_guard.writes("state", "lost_reason")
     def _set_lost(self, reason):
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the request was lost."))
         self.write({"state": "lost", "lost_reason": reason.strip()})
 
+    @bo_guard.writes("state")
     def _bo_follow_quotations(self):
         """Follow the outcome of the quotations: one confirmed wins the request,
         all of them cancelled loses it."""
@@ -295,7 +307,7 @@ class BoOrderRequest(models.Model):
         if not self.line_ids:
             raise UserError(self.env._("Add at least one requested line."))
         order = self.env["sale.order"].create(self._prepare_sale_order_vals())
-        self.state = "quoted"
+        bo_guard.grant(self, "state").state = "quoted"
         order.message_post(
             body=Markup(self.env._("Made from the order request %s.")) % self._get_html_link()
         )
@@ -305,6 +317,22 @@ class BoOrderRequest(models.Model):
             "res_id": order.id,
             "view_mode": "form",
         }
+
+    @bo_guard.writes("state")
+    def _bo_quotations_deleted(self, orders):
+        """Quotations ``orders`` are being deleted: noted on their requests; a
+        quoted request left without quotations is in progress again, so that
+        its deadline counts."""
+        for request in self:
+            deleted = orders.filtered(lambda o, r=request: o.bo_request_id == r)
+            request.message_post(
+                body=self.env._(
+                    "Quotation %(names)s deleted.", names=", ".join(deleted.mapped("name"))
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            if request.state == "quoted" and not request.sale_order_ids - deleted:
+                request.state = "in_progress"
 
     def action_view_sale_orders(self):
         self.ensure_one()

@@ -11,10 +11,12 @@ class BoOrderRequestLine(models.Model):
     request_id = fields.Many2one("bo.order.request", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="request_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
+    # what the customer asked for is kept: not deleted under the request
     product_id = fields.Many2one(
         "product.product",
         check_company=True,
         domain="[('sale_ok', '=', True)]",
+        ondelete="restrict",
     )
     name = fields.Char(
         string="Description",
@@ -33,6 +35,7 @@ class BoOrderRequestLine(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        ondelete="restrict",
     )
     wished_date = fields.Date()
     target_price = fields.Float(digits="Product Price")

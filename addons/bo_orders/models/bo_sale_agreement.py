@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
+from odoo.addons.bo_base.models import bo_guard
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 AGREEMENT_STATES = [
@@ -15,18 +16,6 @@ AGREEMENT_TRANSITIONS = {
     "expired": ("active",),
     "terminated": ("active",),
 }
-# What only the agreement's own actions write: the state, the links between
-# versions (set by the renewal wizard) and the deadline follow-up.
-AGREEMENT_PROTECTED_FIELDS = frozenset(
-    (
-        "state",
-        "previous_id",
-        "next_id",
-        "deadline_date",
-        "deadline_reminded_date",
-        "deadline_escalated_date",
-    )
-)
 # What an agreement in force agreed with the customer: changed only by a
 # renewal, never in place.
 AGREEMENT_LOCKED_FIELDS = frozenset(
@@ -40,9 +29,6 @@ AGREEMENT_LOCKED_FIELDS = frozenset(
         "line_ids",
     )
 )
-# Marks the agreement's own writes in the context. A Python object: the
-# context of an RPC call is JSON and cannot hold it.
-_PRIVILEGED = object()
 
 
 class BoSaleAgreement(models.Model):
@@ -88,13 +74,17 @@ class BoSaleAgreement(models.Model):
         default="price",
         tracking=True,
     )
+    # The state, the links between versions (set by the renewal wizard) and
+    # the deadline follow-up are the agreement's own actions' to write.
     state = fields.Selection(
         AGREEMENT_STATES,
         required=True,
         default="draft",
+        readonly=True,
         copy=False,
         index=True,
         tracking=True,
+        bo_guarded=True,
     )
     date_start = fields.Date(
         string="Start Date",
@@ -116,10 +106,15 @@ class BoSaleAgreement(models.Model):
     line_ids = fields.One2many(
         "bo.sale.agreement.line", "agreement_id", string="Agreed Prices", copy=True
     )
+    # what was agreed is kept: the terms and incoterm are not deleted under it
     payment_term_id = fields.Many2one(
-        "account.payment.term", string="Payment Terms", check_company=True, tracking=True
+        "account.payment.term",
+        string="Payment Terms",
+        check_company=True,
+        tracking=True,
+        ondelete="restrict",
     )
-    incoterm_id = fields.Many2one("account.incoterms", tracking=True)
+    incoterm_id = fields.Many2one("account.incoterms", tracking=True, ondelete="restrict")
     volume_target = fields.Monetary(
         help="Untaxed amount of confirmed sales the customer commits to in the period.",
     )
@@ -136,6 +131,8 @@ class BoSaleAgreement(models.Model):
         index="btree_not_null",
         check_company=True,
         readonly=True,
+        ondelete="restrict",
+        bo_guarded=True,
     )
     next_ids = fields.One2many("bo.sale.agreement", "previous_id", string="Renewals")
     next_id = fields.Many2one(
@@ -143,10 +140,15 @@ class BoSaleAgreement(models.Model):
         string="Renewed By",
         compute="_compute_next_id",
         store=True,
+        bo_guarded=True,
     )
     note = fields.Html(string="Terms")
     deadline_date = fields.Date(
-        string="Ends On", compute="_compute_deadline_date", store=True, tracking=False
+        string="Ends On",
+        compute="_compute_deadline_date",
+        store=True,
+        tracking=False,
+        bo_guarded=True,
     )
 
     _check_dates = models.Constraint(
@@ -190,15 +192,6 @@ class BoSaleAgreement(models.Model):
         # Each agreement has its own reminder days: the horizon of the
         # company's 'due soon' days would skip them. Agreements are few.
         return super()._deadline_open_records()
-
-    def _deadline_schedule_reminder(self):
-        # the mixin notes the date reminded of, a value protected here
-        privileged = self.with_context(bo_agreement_privileged=_PRIVILEGED)
-        return super(BoSaleAgreement, privileged)._deadline_schedule_reminder()
-
-    def _deadline_escalate(self):
-        privileged = self.with_context(bo_agreement_privileged=_PRIVILEGED)
-        return super(BoSaleAgreement, privileged)._deadline_escalate()
 
     @api.model
     def _deadline_process(self):
@@ -253,32 +246,11 @@ class BoSaleAgreement(models.Model):
         return super()._track_subtype(init_values)
 
     # ------------------------------------------------------------------
-    # Protected values
+    # What was agreed
     # ------------------------------------------------------------------
-
-    def _bo_is_privileged(self):
-        return self.env.context.get("bo_agreement_privileged") is _PRIVILEGED
-
-    def _bo_check_protected_values(self, vals):
-        if self._bo_is_privileged():
-            return
-        protected = AGREEMENT_PROTECTED_FIELDS.intersection(vals)
-        if protected:
-            raise AccessError(
-                self.env._(
-                    "%(fields)s: set by the agreement's actions (activate, "
-                    "terminate, renew), never directly.",
-                    fields=", ".join(
-                        self._fields[fname].get_description(self.env)["string"]
-                        for fname in sorted(protected)
-                    ),
-                )
-            )
 
     def _bo_check_not_in_force(self, fields_changed=None):
         """Agreements in force, expired or terminated keep what was agreed."""
-        if self._bo_is_privileged():
-            return
         if fields_changed is not None and not AGREEMENT_LOCKED_FIELDS.intersection(fields_changed):
             return
         locked = self.filtered(lambda a: a.state != "draft")
@@ -293,21 +265,11 @@ class BoSaleAgreement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            # the form sends the defaults: a new agreement is a draft, renewing nothing
-            self._bo_check_protected_values(
-                {
-                    key: value
-                    for key, value in vals.items()
-                    if value and not (key == "state" and value == "draft")
-                }
-            )
         agreements = super().create(vals_list)
         self.env.registry.clear_cache()
         return agreements
 
     def write(self, vals):
-        self._bo_check_protected_values(vals)
         self._bo_check_not_in_force(vals)
         res = super().write(vals)
         self.env.registry.clear_cache()
@@ -337,6 +299,7 @@ class BoSaleAgreement(models.Model):
     # Workflow
     # ------------------------------------------------------------------
 
+    @bo_guard.writes("state")
     def _bo_set_state(self, state):
         """Move the agreements to ``state`` if the transition is allowed."""
         allowed = AGREEMENT_TRANSITIONS[state]
@@ -348,7 +311,7 @@ class BoSaleAgreement(models.Model):
                     names=", ".join(bad.mapped("display_name")),
                 )
             )
-        self.with_context(bo_agreement_privileged=_PRIVILEGED).write({"state": state})
+        self.write({"state": state})
 
     def action_activate(self):
         self.check_access("write")
@@ -377,7 +340,9 @@ class BoSaleAgreement(models.Model):
         return True
 
     def action_terminate(self):
-        if not self.env.user.has_group("bo_base.group_bo_manager"):
+        # a manager deciding in person: never OdooBot (crons, scripts)
+        user = self.env.user
+        if user._is_superuser() or not user.has_group("bo_base.group_bo_manager"):
             raise AccessError(self.env._("Only a Back Office manager can terminate an agreement."))
         self._bo_set_state("terminated")
         return True
@@ -456,13 +421,14 @@ class BoSaleAgreement(models.Model):
             )
         if date_start <= self.date_start:
             raise UserError(self.env._("The renewal must start after the current agreement."))
-        return self.with_context(bo_agreement_privileged=_PRIVILEGED).copy(
+        renewal = bo_guard.grant(self, "previous_id").copy(
             {
                 "previous_id": self.id,
                 "date_start": date_start,
                 "date_end": date_end,
             }
         )
+        return renewal.with_env(self.env)
 
     @api.model
     def _cron_bo_expire(self):

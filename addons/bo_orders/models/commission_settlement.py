@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.bo_base.models import bo_guard
 from odoo.exceptions import UserError
 
 ENASARCO_FIELDS = (
@@ -19,7 +20,8 @@ class CommissionSettlement(models.Model):
     the year's brackets. The amounts depend on the settlements before it in the
     year, so they are computed over the agent's whole year, in order of date,
     whenever a settlement is made, cancelled or restored. Like the Enasarco
-    figures, they are in euros.
+    figures, they are in euros. Only that computation writes them (guarded):
+    nobody sets them by hand, a manager and a forged context included.
     """
 
     _inherit = "commission.settlement"
@@ -27,14 +29,21 @@ class CommissionSettlement(models.Model):
     bo_enasarco_currency_id = fields.Many2one(
         "res.currency", string="Enasarco Currency", compute="_compute_bo_enasarco_currency_id"
     )
+    # the rates a settlement accrued with are kept: not deleted under it
     bo_enasarco_rate_id = fields.Many2one(
-        "bo.enasarco.rate", string="Enasarco Rates", readonly=True, copy=False
+        "bo.enasarco.rate",
+        string="Enasarco Rates",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        bo_guarded=True,
     )
     bo_enasarco_base = fields.Monetary(
         string="Enasarco Base",
         currency_field="bo_enasarco_currency_id",
         readonly=True,
         copy=False,
+        bo_guarded=True,
         help="Commissions of this settlement that fall under the yearly ceiling.",
     )
     bo_enasarco_agent_amount = fields.Monetary(
@@ -42,34 +51,30 @@ class CommissionSettlement(models.Model):
         readonly=True,
         copy=False,
         currency_field="bo_enasarco_currency_id",
+        bo_guarded=True,
     )
     bo_enasarco_principal_amount = fields.Monetary(
         string="Enasarco (Principal)",
         readonly=True,
         copy=False,
         currency_field="bo_enasarco_currency_id",
+        bo_guarded=True,
     )
     bo_firr_amount = fields.Monetary(
         string="FIRR",
         readonly=True,
         copy=False,
         currency_field="bo_enasarco_currency_id",
+        bo_guarded=True,
     )
 
     def _compute_bo_enasarco_currency_id(self):
         # Enasarco figures and contributions are in euros, whatever the company's currency
         self.bo_enasarco_currency_id = self.env.ref("base.EUR")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._bo_check_enasarco_values(vals)
-        return super().create(vals_list)
-
     def write(self, vals):
-        self._bo_check_enasarco_values(vals)
         res = super().write(vals)
-        if "state" in vals and not self.env.context.get("bo_enasarco_compute"):
+        if "state" in vals:
             self._bo_compute_enasarco()
         return res
 
@@ -79,17 +84,6 @@ class CommissionSettlement(models.Model):
         res = super().unlink()
         self._bo_compute_enasarco_years(keys)
         return res
-
-    def _bo_check_enasarco_values(self, vals):
-        if self.env.context.get("bo_enasarco_compute"):
-            return
-        if any(field in vals for field in ENASARCO_FIELDS):
-            raise UserError(
-                self.env._(
-                    "Enasarco and FIRR amounts are computed from the year's settlements "
-                    "and the Enasarco rates: they cannot be set by hand."
-                )
-            )
 
     def action_bo_compute_enasarco(self):
         self._bo_compute_enasarco()
@@ -111,9 +105,8 @@ class CommissionSettlement(models.Model):
     @api.model
     def _bo_compute_enasarco_years(self, keys):
         """Recompute the accruals of each (agent id, company id, year) of ``keys``."""
-        Settlement = self.with_context(bo_enasarco_compute=True)
         for agent_id, company_id, year in keys:
-            year_settlements = Settlement.search(
+            year_settlements = self.search(
                 [
                     ("agent_id", "=", agent_id),
                     ("company_id", "=", company_id),
@@ -124,6 +117,7 @@ class CommissionSettlement(models.Model):
             )
             year_settlements._bo_accrue_year(year)
 
+    @bo_guard.writes(*ENASARCO_FIELDS)
     def _bo_accrue_year(self, year):
         """Accrue the settlements ``self`` (one agent, company and year, in date order)."""
         zero = dict.fromkeys(ENASARCO_FIELDS, 0.0)

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .sale_order_checks import BO_CHECKED_LINE_FIELDS
 
 
 class SaleOrderLine(models.Model):
@@ -7,7 +9,28 @@ class SaleOrderLine(models.Model):
     # OCA's commission status of a line, computed for whoever reads the order
     # (a stock user may not read commission lines): how many agents, never
     # the commission amounts.
-    commission_status = fields.Char(compute_sudo=True)
+    commission_status = fields.Char(compute_sudo=True, groups="base.group_user")
+    # internal users read the agents of the lines their role reads (record rules)
+    agent_ids = fields.One2many(groups="base.group_user")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._bo_product_lines().order_id._bo_check_changed_after_confirm()
+        return lines
+
+    def write(self, vals):
+        res = super().write(vals)
+        if not vals.keys().isdisjoint(BO_CHECKED_LINE_FIELDS):
+            self._bo_product_lines().order_id._bo_check_changed_after_confirm()
+        return res
+
+    def _bo_product_lines(self):
+        """The lines the checks read: products, not sections, notes or down
+        payments."""
+        return self.filtered(
+            lambda line: line.product_id and not line.display_type and not line.is_downpayment
+        )
 
     def _bo_with_agreement_lines(self):
         """These lines, with the agreement line of each in the context: the

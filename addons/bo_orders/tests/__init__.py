@@ -14,3 +14,13 @@ from . import test_agent_statement
 from . import test_agent_worklist
 from . import test_agent_translations
 from . import test_agreements
+from . import test_field_reading
+from . import test_order_guard
+from . import test_credit_limit_batch
+from . import test_claim_guard
+from . import test_agreement_guard
+from . import test_settlement_guard
+from . import test_request_guard
+from . import test_linked_records_deleted
+from . import test_claim_mail_intake
+from . import test_changed_after_confirm

@@ -110,6 +110,14 @@ class BoAgentsCommon(BoOrdersCommon):
             [("agent_id", "in", agents.ids)], order="date_from, id"
         )
 
+    def _statement(self, agent):
+        """The clerk's statement of ``agent`` over 2025 and 2026."""
+        form = Form(self.env["bo.agent.statement"].with_user(self.clerk))
+        form.agent_id = agent
+        form.date_from = date(2025, 1, 1)
+        form.date_to = date(2026, 12, 31)
+        return form.save()
+
     @staticmethod
     def _no_taxes(order):
         order.order_line.tax_ids = [Command.clear()]

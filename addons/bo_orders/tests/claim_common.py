@@ -1,6 +1,5 @@
-from email.message import EmailMessage
-
 from odoo import Command
+from odoo.addons.bo_base.tests.common import make_email
 from odoo.tests import Form
 
 from .common import BoOrdersCommon
@@ -34,17 +33,15 @@ class BoClaimCommon(BoOrdersCommon):
         return order, invoice
 
     def _email(self, sender, email_from, subject, body, to="reclami@example.com"):
-        message = EmailMessage()
-        message["From"] = f"{sender} <{email_from}>"
-        message["To"] = to
-        message["Subject"] = subject
-        message["Date"] = "Mon, 02 Mar 2026 10:00:00 +0100"
-        message["Message-Id"] = f"<{abs(hash((subject, email_from)))}@example.com>"
-        message.set_content(body)
-        message.add_attachment(
-            b"\xff\xd8\xff foto", maintype="image", subtype="jpeg", filename="foto.jpg"
-        )
-        return message.as_string()
+        return make_email(
+            subject,
+            body,
+            f"{sender} <{email_from}>",
+            to,
+            date="Mon, 02 Mar 2026 10:00:00 +0100",
+            msgid=f"<{abs(hash((subject, email_from)))}@example.com>",
+            attachments=[("foto.jpg", b"\xff\xd8\xff foto", "image/jpeg")],
+        ).as_string()
 
     def _claim_by_email(self, email_from=None, subject="Viti difettose", sender="Anna Rossi"):
         raw = self._email(

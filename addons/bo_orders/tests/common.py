@@ -1,10 +1,11 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import Form, TransactionCase, new_test_user
+from odoo.addons.bo_base.tests.common import BoUsersCommon
+from odoo.tests import Form
 
 
-class BoOrdersCommon(TransactionCase):
+class BoOrdersCommon(BoUsersCommon):
     """An order desk in the main company: its users, customers, stocked
     products and the checks shipped with the addon (all inactive)."""
 
@@ -12,34 +13,29 @@ class BoOrdersCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
-        cls.company = cls.env.company
         cls.company.write({"bo_due_soon_days": 3, "bo_request_answer_days": 2})
-        cls.other_company = cls.env["res.company"].create({"name": "Altra Azienda S.r.l."})
 
         # the order desk grants discounts line by line
         discount = "sale.group_discount_per_so_line"
-        cls.clerk = cls._user(
+        cls.clerk = cls._bo_user(
             "bo_clerk", "Giulia Clerk", f"bo_orders.group_bo_order_desk,{discount}"
         )
-        cls.manager = cls._user("bo_mgr", "Marco Manager", f"bo_base.group_bo_manager,{discount}")
-        cls.salesman = cls._user(
+        cls.manager = cls._bo_user(
+            "bo_mgr", "Marco Manager", f"bo_base.group_bo_manager,{discount}"
+        )
+        cls.salesman = cls._bo_user(
             "bo_salesman", "Sam Salesman", f"sales_team.group_sale_salesman,{discount}"
         )
-        cls.stock_user = cls._user("bo_stock", "Stella Stock", "stock.group_stock_user")
-        cls.internal_user = cls._user("bo_internal", "Ivo Internal", "base.group_user")
-        cls.mailroom_clerk = cls._user(
-            "bo_mailroom_clerk", "Mara Mailroom", "bo_base.group_bo_user"
-        )
-        cls.invoicing_user = cls._user(
-            "bo_invoicing", "Ines Invoicing", "account.group_account_invoice"
-        )
-        cls.portal_user = cls._user("bo_portal", "Paola Portal", "base.group_portal")
-        cls.other_clerk = cls._user(
+        cls.stock_user = cls.users["stock_user"]
+        cls.internal_user = cls.users["internal"]
+        cls.mailroom_clerk = cls.users["bo_user"]
+        cls.invoicing_user = cls.users["accountant"]
+        cls.portal_user = cls.users["portal"]
+        cls.other_clerk = cls._bo_user(
             "bo_other_clerk",
             "Olga Other",
             "bo_orders.group_bo_order_desk",
-            company_id=cls.other_company.id,
-            company_ids=[Command.set(cls.other_company.ids)],
+            company=cls.other_company,
         )
         cls.company.bo_escalation_user_id = cls.manager
 
@@ -117,17 +113,6 @@ class BoOrdersCommon(TransactionCase):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-
-    @classmethod
-    def _user(cls, login, name, groups, **values):
-        return new_test_user(
-            cls.env(context=dict(cls.env.context, no_reset_password=True)),
-            login=login,
-            name=name,
-            email=f"{login}@example.com",
-            groups=groups,
-            **values,
-        )
 
     @classmethod
     def _check(cls, check_type):

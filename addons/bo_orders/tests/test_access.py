@@ -21,15 +21,6 @@ class TestAccess(BoOrdersCommon):
     def _can(self, user, records, operation):
         return records.with_user(user).has_access(operation)
 
-    def _assert_access_matrix(self, records, expected):
-        """``expected`` maps each user to its (read, write, create, unlink) rights."""
-        for user, rights in expected.items():
-            for operation, allowed in zip(
-                ("read", "write", "create", "unlink"), rights, strict=True
-            ):
-                with self.subTest(user=user.login, operation=operation):
-                    self.assertEqual(self._can(user, records, operation), allowed)
-
     def test_request_access_matrix(self):
         expected = {
             # user: (read, write, create, unlink)
@@ -40,7 +31,7 @@ class TestAccess(BoOrdersCommon):
             self.portal_user: (False, False, False, False),
             self.other_clerk: (False, False, False, False),
         }
-        self._assert_access_matrix(self.request, expected)
+        self.assertAccessMatrix(self.request, expected)
         for user, rights in expected.items():
             with self.subTest(user=user.login, lines="read"):
                 self.assertEqual(self._can(user, self.request.line_ids, "read"), rights[0])
@@ -75,7 +66,7 @@ class TestAccess(BoOrdersCommon):
             self.portal_user: (False, False, False, False),
             self.other_clerk: (False, False, False, False),
         }
-        self._assert_access_matrix(self.check, expected)
+        self.assertAccessMatrix(self.check, expected)
 
     def test_salesman_outside_the_back_office_still_runs_the_checks(self):
         self._activate("discount", severity="block")

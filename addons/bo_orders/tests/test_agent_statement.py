@@ -17,6 +17,8 @@ class TestAgentStatement(BoAgentsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the agent's language, whether or not the database has it yet
+        cls.env["res.lang"]._activate_lang("it_IT")
         cls.env["ir.module.module"]._load_module_terms(["bo_orders"], ["it_IT"], overwrite=True)
         # ordered inside the statements' period, whatever the day the test runs
         with freeze_time("2025-03-05 10:00:00"):
@@ -25,13 +27,6 @@ class TestAgentStatement(BoAgentsCommon):
         cls.invoice = cls._invoice_order(cls, order, date(2025, 3, 10))
         cls._pay(cls, cls.invoice, 500.0)
         cls.settlement = cls._settle(cls, cls.agent)
-
-    def _statement(self, agent):
-        form = Form(self.env["bo.agent.statement"].with_user(self.clerk))
-        form.agent_id = agent
-        form.date_from = date(2025, 1, 1)
-        form.date_to = date(2026, 12, 31)
-        return form.save()
 
     def test_statement_totals_orders_invoices_payments_and_commission_due(self):
         statement = self._statement(self.agent)

@@ -93,13 +93,13 @@ class TestAgentWorklist(BoAgentsCommon):
         invoice = order._create_invoices()
         invoice.action_post()
         self.assertTrue(invoice.invoice_line_ids.agent_ids)
-        auditor = self._user("bo_agent_auditor", "Revisore", "account.group_account_readonly")
+        auditor = self._bo_user("bo_agent_auditor", "Revisore", "account.group_account_readonly")
         values = invoice.with_user(auditor).read(
             ["partner_agent_ids", "commission_total", "settlement_count"]
         )
         self.assertEqual(values[0]["partner_agent_ids"], self.agent.ids)
         self.assertTrue(invoice.invoice_line_ids.with_user(auditor).read())
-        stock_user = self._user("bo_agent_stock", "Magazziniere", "stock.group_stock_user")
+        stock_user = self._bo_user("bo_agent_stock", "Magazziniere", "stock.group_stock_user")
         values = order.with_user(stock_user).read(["partner_agent_ids"])
         self.assertEqual(values[0]["partner_agent_ids"], self.agent.ids)
         lines = order.order_line.with_user(stock_user)
@@ -108,17 +108,6 @@ class TestAgentWorklist(BoAgentsCommon):
 
 @tagged("post_install", "-at_install")
 class TestAgentAccess(BoAgentsCommon):
-    def _can(self, user, records, operation):
-        return records.with_user(user).has_access(operation)
-
-    def _assert_access_matrix(self, records, expected):
-        for user, rights in expected.items():
-            for operation, allowed in zip(
-                ("read", "write", "create", "unlink"), rights, strict=True
-            ):
-                with self.subTest(model=records._name, user=user.login, operation=operation):
-                    self.assertEqual(self._can(user, records, operation), allowed)
-
     def test_enasarco_rates_are_read_by_the_desk_and_kept_by_managers(self):
         rate = self.env.ref("bo_orders.enasarco_rate_2025_single")
         expected = {
@@ -129,12 +118,12 @@ class TestAgentAccess(BoAgentsCommon):
             self.internal_user: (False, False, False, False),
             self.portal_user: (False, False, False, False),
         }
-        self._assert_access_matrix(rate, expected)
-        self._assert_access_matrix(rate.firr_bracket_ids[:1], expected)
+        self.assertAccessMatrix(rate, expected)
+        self.assertAccessMatrix(rate.firr_bracket_ids[:1], expected)
 
     def test_statement_and_settlements_access(self):
         statement = self.env["bo.agent.statement"].create({"agent_id": self.agent.id})
-        self._assert_access_matrix(
+        self.assertAccessMatrix(
             statement,
             {
                 self.clerk: (True, True, True, False),
@@ -145,7 +134,7 @@ class TestAgentAccess(BoAgentsCommon):
         )
         self._invoice(self.customer, 1000.0, fields.Date.to_date("2025-03-03"))
         settlement = self._settle(self.agent)
-        self._assert_access_matrix(
+        self.assertAccessMatrix(
             settlement,
             {
                 self.clerk: (True, False, False, False),

@@ -254,14 +254,6 @@ class TestAgreementExpiry(BoAgreementCommon):
 
 @tagged("post_install", "-at_install")
 class TestAgreementSecurity(BoAgreementCommon):
-    def _assert_access_matrix(self, records, expected):
-        for user, rights in expected.items():
-            for operation, allowed in zip(
-                ("read", "write", "create", "unlink"), rights, strict=True
-            ):
-                with self.subTest(user=user.login, operation=operation):
-                    self.assertEqual(records.with_user(user).has_access(operation), allowed)
-
     def test_agreement_access_matrix(self):
         expected = {
             # user: (read, write, create, unlink)
@@ -273,9 +265,9 @@ class TestAgreementSecurity(BoAgreementCommon):
             self.portal_user: (False, False, False, False),
             self.other_clerk: (False, False, False, False),
         }
-        self._assert_access_matrix(self.agreement, expected)
+        self.assertAccessMatrix(self.agreement, expected)
         lines = {**expected, self.clerk: (True, True, True, True)}
-        self._assert_access_matrix(self.agreement.line_ids, lines)
+        self.assertAccessMatrix(self.agreement.line_ids, lines)
 
     def test_state_is_set_by_actions_only(self):
         agreement = self.agreement.with_user(self.manager)
@@ -350,7 +342,7 @@ class TestAgreementSecurity(BoAgreementCommon):
         self.assertEqual(agreement.line_ids[0].price_unit, 80.0)
 
     def test_added_fields_read_by_every_user_of_orders_and_customers(self):
-        portal = self._user("bo_portal_reader", "Cliente Portale", "base.group_portal")
+        portal = self._bo_user("bo_portal_reader", "Cliente Portale", "base.group_portal")
         agreement = self._new_agreement(
             self.today - timedelta(days=5),
             self.today + timedelta(days=50),

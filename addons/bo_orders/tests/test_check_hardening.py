@@ -3,6 +3,7 @@ integration would take: RPC writes of any field, orders created or copied as
 confirmed, the line model, multi-record writes, the portal and online payment."""
 
 from odoo import Command
+from odoo.addons.bo_base.tests.common import QueryGrowthMixin
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -250,27 +251,18 @@ class TestCheckHardening(BoOrdersCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestCheckCost(BoOrdersCommon):
-    def _queries(self, func):
-        self.env.invalidate_all()
-        self.env.flush_all()
-        before = self.cr.sql_log_count
-        result = func()
-        self.env.flush_all()
-        return result, self.cr.sql_log_count - before
-
+class TestCheckCost(QueryGrowthMixin, BoOrdersCommon):
     def test_running_every_check_costs_the_same_on_50_quotations_as_on_5(self):
         self.checks.write({"active": True, "severity": "warn"})
         self.customer.with_company(self.company).credit_limit = 1000000
         self._post_overdue_invoice(self.customer, amount=10, days_overdue=30)
         lines = [(self.screws, 1, 25.0), (self.plugs, 2, 0.0)]
         orders = self.env["sale.order"].concat(*(self._new_order(lines=lines) for _i in range(50)))
-        orders[:1]._bo_run_checks()  # the active checks are cached from here on
-        results, on_five = self._queries(orders[:5]._bo_run_checks)
+        # the active checks are cached from the warm-up on
+        results = self.assertQueriesDoNotGrow(
+            lambda records: records._bo_run_checks(), orders[:5], orders, warm_up=orders[:1]
+        )
         self.assertEqual(len(results[orders[0]]), 3, "discount, price and overdue warn")
-        self.env.invalidate_all()
-        with self.assertQueryCount(on_five):
-            results = orders._bo_run_checks()
         self.assertTrue(all(len(results[order]) == 3 for order in orders))
 
     def test_product_proposals_for_many_lines_take_one_search(self):
@@ -283,6 +275,8 @@ class TestCheckCost(BoOrdersCommon):
                 ],
             }
         )
-        proposals, queries = self._queries(lambda: request.line_ids.mapped("proposed_product_id"))
+        proposals, queries = self.count_queries(
+            lambda: request.line_ids.mapped("proposed_product_id")
+        )
         self.assertEqual(proposals, self.screws | self.plugs)
         self.assertLessEqual(queries, 4, "one search for every line, whatever their number")

@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from .claim_common import BoClaimCommon
 
@@ -136,6 +137,7 @@ class TestCustomerClaim(BoClaimCommon):
         self.assertEqual(claim.partner_id, self.customer)
         self.assertFalse(claim.intake_error)
 
+    @mute_logger("odoo.addons.bo_base.models.bo_mail_intake")
     def test_mail_that_cannot_become_a_claim_is_kept_for_the_desk(self):
         # a mailbox fetched for claims with a wrong default
         raw = self._email(

@@ -22,7 +22,9 @@ class CustomerCommon(BoOrdersCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._activate("discount", severity="block", max_discount=20)
-        cls.customer_user = cls._user("bo_customer_portal", "Ferramenta Rossi", "base.group_portal")
+        cls.customer_user = cls._bo_user(
+            "bo_customer_portal", "Ferramenta Rossi", "base.group_portal"
+        )
         cls.customer_user.partner_id.parent_id = cls.customer
 
     def _blocked_quotation(self):
@@ -113,7 +115,7 @@ class TestOnlinePayment(CustomerCommon, PaymentCommon):
 class TestEveryoneReadsOrders(BoOrdersCommon):
     def test_users_outside_the_back_office_read_an_order_whole(self):
         self._activate("discount", severity="block", max_discount=20)
-        portal = self._user("bo_portal_reader", "Cliente Portale", "base.group_portal")
+        portal = self._bo_user("bo_portal_reader", "Cliente Portale", "base.group_portal")
         order = self._new_order(partner=portal.partner_id, lines=[(self.screws, 5, 30.0)])
         order.user_id = self.salesman
         order.message_subscribe(partner_ids=portal.partner_id.ids)

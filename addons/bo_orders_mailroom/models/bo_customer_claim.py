@@ -10,19 +10,16 @@ class BoCustomerClaim(models.Model):
         """A claim by email is also correspondence: register it in the protocol.
 
         The entry is made from the same message (the register keeps the bytes
-        received) and linked to the claim. The claim's intake keeps what it
-        cannot read, and the register's intake never fails: the message is
-        kept in both, whatever it holds.
+        received) and linked to the claim.
         """
         claim = super().message_new(msg_dict, custom_values=custom_values)
-        # The register's intake rewrites the attachments of the dict it gets:
-        # hand it a copy so the claim's chatter keeps its own.
-        self.env["bo.mail.register"].message_new(
-            dict(msg_dict),
-            {
-                "company_id": claim.company_id.id,
-                "res_model": claim._name,
-                "res_id": claim.id,
-            },
-        )
+        self.env["bo.mail.register"]._bo_register_document_mail(msg_dict, claim)
+        return claim
+
+    @api.model
+    def _bo_intake_keep(self, intake, error):
+        """A message that could not become a claim is kept in both: as a claim
+        and as an entry in error of the register, linked to it."""
+        claim = super()._bo_intake_keep(intake, error)
+        self.env["bo.mail.register"]._bo_keep_document_mail(intake, error, claim)
         return claim

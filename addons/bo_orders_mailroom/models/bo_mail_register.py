@@ -1,5 +1,9 @@
-from odoo import models
+import logging
+
+from odoo import api, models
 from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
 
 # Register channels and the request channel that says the same.
 REQUEST_CHANNELS = {"email": "email", "pec": "email"}
@@ -16,6 +20,32 @@ CLAIM_CHANNELS = {
 
 class BoMailRegister(models.Model):
     _inherit = "bo.mail.register"
+
+    # ------------------------------------------------------------------
+    # Documents made of a message: registered too
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _bo_register_document_mail(self, msg_dict, record):
+        """Register the message ``record`` (a claim, a request) was made of,
+        as an entry linked to it."""
+        # The register's intake rewrites the attachments of the dict it gets:
+        # hand it a copy so the document's chatter keeps its own.
+        return self.message_new(
+            dict(msg_dict),
+            {"company_id": record.company_id.id, "res_model": record._name, "res_id": record.id},
+        )
+
+    @api.model
+    def _bo_keep_document_mail(self, intake, error, record):
+        """Keep in the register, linked to ``record``, a message that could not
+        become it and that ``record`` keeps in error: correspondence all the same."""
+        try:
+            with self.env.cr.savepoint():
+                return self._bo_intake_keep_for(intake, error, record.company_id, record=record)
+        except Exception:  # the document keeps the message all the same
+            _logger.exception("The register could not keep the message of %s", record)
+            return self.browse()
 
     def _prepare_document_vals(self, channels):
         """Values of a document made from this entry; ``channels`` maps the
@@ -45,7 +75,8 @@ class BoMailRegister(models.Model):
         self.ensure_one()
         if self.direction != "incoming" or not self.name:
             raise UserError(refusal)
-        if self.res_model and self.res_id:
+        # A document deleted since is no link: the entry noted its deletion.
+        if self.record_ref:
             raise UserError(
                 self.env._(
                     "%(entry)s is already linked to a document: open it from the entry.",

@@ -13,14 +13,13 @@ class BoOrderRequest(models.Model):
         request, so the request shows it and the entry opens the request.
         """
         request = super().message_new(msg_dict, custom_values=custom_values)
-        # The register's intake rewrites the attachments of the dict it gets:
-        # hand it a copy so the request's chatter keeps its own.
-        self.env["bo.mail.register"].message_new(
-            dict(msg_dict),
-            {
-                "company_id": request.company_id.id,
-                "res_model": request._name,
-                "res_id": request.id,
-            },
-        )
+        self.env["bo.mail.register"]._bo_register_document_mail(msg_dict, request)
+        return request
+
+    @api.model
+    def _bo_intake_keep(self, intake, error):
+        """A message that could not become a request is kept in both: as a
+        request and as an entry in error of the register, linked to it."""
+        request = super()._bo_intake_keep(intake, error)
+        self.env["bo.mail.register"]._bo_keep_document_mail(intake, error, request)
         return request

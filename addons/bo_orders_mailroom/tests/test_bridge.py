@@ -1,8 +1,7 @@
 import hashlib
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 from odoo import Command
+from odoo.addons.bo_base.tests.common import make_email, new_bo_user
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -12,17 +11,12 @@ class TestOrdersMailroomBridge(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.clerk = (
-            cls.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Desk Clerk",
-                    "login": "bridge_clerk",
-                    "email": "desk@bridge.example.com",
-                    "group_ids": [Command.set([cls.env.ref("bo_orders.group_bo_order_desk").id])],
-                }
-            )
+        cls.clerk = new_bo_user(
+            cls.env,
+            "bridge_clerk",
+            "Desk Clerk",
+            "bo_orders.group_bo_order_desk",
+            email="desk@bridge.example.com",
         )
         # Mail waits for triage unless a rule registers it at once.
         cls.rule = cls.env["bo.mail.routing.rule"].create(
@@ -40,16 +34,13 @@ class TestOrdersMailroomBridge(TransactionCase):
         )
 
     def _email(self, subject):
-        message = EmailMessage()
-        message["From"] = f"Paola Ponte <{self.contact.email}>"
-        message["To"] = "orders@bridge.example.com"
-        message["Subject"] = subject
-        message["Message-Id"] = make_msgid(domain="ferramentaponte.example.it")
-        message.set_content("Vi chiediamo un'offerta per 200 viti M8.")
-        message.add_attachment(
-            b"%PDF-1.4 richiesta", maintype="application", subtype="pdf", filename="richiesta.pdf"
-        )
-        return message.as_string()
+        return make_email(
+            subject,
+            "Vi chiediamo un'offerta per 200 viti M8.",
+            f"Paola Ponte <{self.contact.email}>",
+            "orders@bridge.example.com",
+            attachments=[("richiesta.pdf", b"%PDF-1.4 richiesta", "application/pdf")],
+        ).as_string()
 
     def _entries_of(self, record):
         return self.env["bo.mail.register"].search(

@@ -1,9 +1,7 @@
-from email.message import EmailMessage
-from email.utils import make_msgid
-
-from odoo import Command
+from odoo.addons.bo_base.tests.common import make_email, new_bo_user
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -27,16 +25,13 @@ class TestClaimMailroomBridge(TransactionCase):
         )
 
     def _email(self, subject, sender=None):
-        message = EmailMessage()
-        message["From"] = f"Paola Ponte <{sender or self.contact.email}>"
-        message["To"] = "reclami@bridge.example.com"
-        message["Subject"] = subject
-        message["Message-Id"] = make_msgid(domain="ferramentaponte.example.it")
-        message.set_content("Le viti consegnate sono arrugginite.")
-        message.add_attachment(
-            b"\xff\xd8\xff foto", maintype="image", subtype="jpeg", filename="ruggine.jpg"
-        )
-        return message.as_bytes()
+        return make_email(
+            subject,
+            "Le viti consegnate sono arrugginite.",
+            f"Paola Ponte <{sender or self.contact.email}>",
+            "reclami@bridge.example.com",
+            attachments=[("ruggine.jpg", b"\xff\xd8\xff foto", "image/jpeg")],
+        ).as_bytes()
 
     def _entries_of(self, record):
         return self.env["bo.mail.register"].search(
@@ -66,6 +61,7 @@ class TestClaimMailroomBridge(TransactionCase):
         action = claim.action_view_bo_mail_register()
         self.assertEqual(self.env["bo.mail.register"].search(action["domain"]), entry)
 
+    @mute_logger("odoo.addons.bo_base.models.bo_mail_intake")
     def test_mail_that_cannot_become_a_claim_is_kept_in_both(self):
         raw = self._email("Reclamo con errore")
         with self.assertLogs("odoo.addons.bo_orders", level="WARNING"):
@@ -101,16 +97,8 @@ class TestClaimMailroomBridge(TransactionCase):
                 self.assertEqual(values["bo_mail_register_count"], expected)
 
     def test_clerk_turns_a_registered_letter_into_a_claim(self):
-        clerk = (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Claims Clerk",
-                    "login": "claims_bridge_clerk",
-                    "group_ids": [Command.set([self.env.ref("bo_orders.group_bo_order_desk").id])],
-                }
-            )
+        clerk = new_bo_user(
+            self.env, "claims_bridge_clerk", "Claims Clerk", "bo_orders.group_bo_order_desk"
         )
         entry = self.env["bo.mail.register"].create(
             {

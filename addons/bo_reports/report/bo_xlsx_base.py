@@ -44,6 +44,18 @@ class BoReportsXlsxBase(models.AbstractModel):
         # and references are typed by users: text stays text.
         return {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
 
+    def create_xlsx_report(self, docids, data):
+        """The report of a wizard, rendered in the wizard's time zone
+        (``_bo_tz``): Odoo's ``_read_group`` (``date:month``),
+        ``context_timestamp`` and date bounds in domains on a datetime field
+        read it from the context, which a background run or a schedule lacks;
+        every sheet then counts a datetime in the same day, month and year."""
+        report = self
+        wizards = self._get_objs_for_report(docids, data)
+        if len(wizards) == 1 and isinstance(wizards, self.env.registry["bo.report.wizard.mixin"]):
+            report = self.with_context(tz=wizards._bo_tz())
+        return super(BoReportsXlsxBase, report).create_xlsx_report(docids, data)
+
     def _excel_date_format(self):
         posix = get_lang(self.env).date_format or "%Y-%m-%d"
         return re.sub(r"%[a-zA-Z]", lambda m: EXCEL_DATE_CODES.get(m.group(), ""), posix)

@@ -7,3 +7,4 @@ from . import test_overview
 from . import test_backlog_xlsx
 from . import test_expense_xlsx
 from . import test_report_run
+from . import test_report_time_zone

@@ -1,35 +1,41 @@
-import io
-
 from freezegun import freeze_time
-from openpyxl import load_workbook
 
 from odoo import Command
-from odoo.tests import Form, TransactionCase, new_test_user
-
-# Sheets: title, subtitle, a blank line, then the header row.
-HEADER_ROW = 4
+from odoo.addons.bo_base.tests.common import XlsxReportMixin, new_bo_user
+from odoo.tests import Form, TransactionCase
 
 
-class XlsxReportTestMixin:
-    """The file a report wizard's Export button gives, and its rows."""
+class ReportScheduleMixin:
+    """A report scheduled by a user, and the message that mails it."""
 
-    def _export(self, wizard):
-        """The workbook of ``wizard``'s report, rendered as its user."""
-        action = wizard.action_export_xlsx()
-        content, file_type = wizard.env["ir.actions.report"]._render(
-            action["report_name"], wizard.ids
+    def _schedule_report(self, user, name, report, recipients, period="last_month", **values):
+        """``user``'s schedule of ``report`` over ``period``, mailed to ``recipients``."""
+        return (
+            self.env["bo.report.schedule"]
+            .with_user(user)
+            .create(
+                {
+                    "name": name,
+                    "report": report,
+                    "period": period,
+                    "recipient_ids": [Command.set(recipients.ids)],
+                    **values,
+                }
+            )
         )
-        self.assertEqual(file_type, "xlsx")
-        return load_workbook(io.BytesIO(content), data_only=True)
 
-    @staticmethod
-    def _rows(sheet):
-        """The sheet's rows from the header row on, blank rows left out."""
-        rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
-        return [list(row) for row in rows if any(value is not None for value in row)]
+    def _mailed_report(self, schedule, when=None):
+        """The message with the report's file: at ``when``, from the scheduled
+        job; without it, from the Send Now button of the schedule's user."""
+        if when:
+            with freeze_time(when):
+                self.env["bo.report.schedule"]._cron_send_due_reports()
+        else:
+            schedule.action_send_now()
+        return schedule.message_ids.filtered("attachment_ids")
 
 
-class SalesReportCase(XlsxReportTestMixin, TransactionCase):
+class SalesReportCase(XlsxReportMixin, TransactionCase):
     """Orders of two customers over March 2026, February 2026 and March 2025."""
 
     @classmethod
@@ -40,21 +46,20 @@ class SalesReportCase(XlsxReportTestMixin, TransactionCase):
         cls.other_company = cls.env["res.company"].create({"name": "Altra Ditta S.p.A."})
         cls.env.user.company_ids |= cls.company | cls.other_company
         cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
-        cls.manager = new_test_user(
+        in_company = {"company": cls.company, "tz": "Europe/Rome"}
+        cls.manager = new_bo_user(
             cls.env,
-            login="bo_sales_report_manager",
-            groups="sales_team.group_sale_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-            tz="Europe/Rome",
+            "bo_sales_report_manager",
+            "Sara Sales Manager",
+            "sales_team.group_sale_manager",
+            **in_company,
         )
-        cls.salesman = new_test_user(
+        cls.salesman = new_bo_user(
             cls.env,
-            login="bo_sales_report_salesman",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-            tz="Europe/Rome",
+            "bo_sales_report_salesman",
+            "Sergio Salesman",
+            "sales_team.group_sale_salesman",
+            **in_company,
         )
         cls.furniture = cls.env["product.category"].create({"name": "Arredo"})
         cls.chairs = cls.env["product.category"].create(
@@ -118,10 +123,3 @@ class SalesReportCase(XlsxReportTestMixin, TransactionCase):
                 order.action_confirm()
         order.date_order = when
         return order
-
-    def _by_name(self, sheet):
-        return {row[0]: row[1:] for row in self._rows(sheet)[1:-1]}
-
-    @staticmethod
-    def _workbook(content):
-        return load_workbook(io.BytesIO(content), data_only=True)

@@ -1,12 +1,11 @@
-import io
 from datetime import date
 from unittest.mock import patch
 
 from freezegun import freeze_time
-from openpyxl import load_workbook
 
 from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.bo_base.tests.common import QueryGrowthMixin, XlsxReportMixin
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -20,13 +19,11 @@ HEADERS_EN = [
     "Over 120 Days",
     "Total",
 ]
-# Ageing sheet: title, subtitle, a blank line, then the header row.
-HEADER_ROW = 4
 AS_OF = date(2026, 3, 31)
 
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestAgeingXlsx(AccountTestInvoicingCommon):
+class TestAgeingXlsx(XlsxReportMixin, QueryGrowthMixin, AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -72,28 +69,7 @@ class TestAgeingXlsx(AccountTestInvoicingCommon):
         register.save().action_create_payments()
 
     def _wizard(self, **values):
-        wizard_form = Form(self.env["bo.ageing.report.wizard"])
-        for name, value in values.items():
-            setattr(wizard_form, name, value)
-        return wizard_form.save()
-
-    def _export(self, wizard, formulas=False):
-        """The file the Export button downloads, as the wizard's user."""
-        action = wizard.action_export_xlsx()
-        self.assertEqual(action["report_type"], "xlsx")
-        content, file_type = wizard.env["ir.actions.report"]._render(
-            action["report_name"], wizard.ids, action.get("data")
-        )
-        self.assertEqual(file_type, "xlsx")
-        return load_workbook(io.BytesIO(content), data_only=not formulas)
-
-    def _rows(self, sheet, first_row=HEADER_ROW):
-        return [list(row) for row in sheet.iter_rows(min_row=first_row, values_only=True)]
-
-    def _by_partner(self, sheet):
-        """{partner: [amounts of each period..., total]} of an amounts sheet."""
-        rows = self._rows(sheet)[1:-1]
-        return {row[0]: row[1:] for row in rows}
+        return self._report_wizard("bo.ageing.report.wizard", values=values)
 
     def test_ageing_today_matches_open_amounts_of_journal_items(self):
         with freeze_time("2026-04-30"):
@@ -117,7 +93,7 @@ class TestAgeingXlsx(AccountTestInvoicingCommon):
         )
         expected = {partner.name: residual for partner, residual in groups}
         self.assertEqual(expected, {"Rossi S.p.A.": 1600, "Bianchi S.r.l.": 700})
-        amounts = self._by_partner(sheet)
+        amounts = self._by_first_cell(sheet)
         self.assertEqual({name: values[-1] for name, values in amounts.items()}, expected)
         # Rossi: 600 due 80 days ago, 1000 due 11 days ago; Bianchi: 181 days.
         self.assertEqual(amounts["Rossi S.p.A."], [0, 1000, 0, 600, 0, 0, 1600])
@@ -139,14 +115,14 @@ class TestAgeingXlsx(AccountTestInvoicingCommon):
         # A later invoice did not exist on the as-of date, and the 300 paid by
         # Bianchi on 10 April had not been paid yet.
         self._invoice(self.bianchi, date(2026, 4, 5), date(2026, 5, 5), 250)
-        amounts = self._by_partner(self._export(self._wizard(as_of_date=AS_OF))["Ageing"])
+        amounts = self._by_first_cell(self._export(self._wizard(as_of_date=AS_OF))["Ageing"])
         self.assertEqual(amounts["Bianchi S.r.l."], [0, 0, 0, 0, 0, 1000, 1000])
         # Rossi had paid 400 of the invoice due 50 days before; the other is not due.
         self.assertEqual(amounts["Rossi S.p.A."], [1000, 0, 600, 0, 0, 0, 1600])
 
     def test_ageing_by_invoice_date_moves_items_between_periods(self):
         wizard = self._wizard(as_of_date=AS_OF, basis="invoice")
-        amounts = self._by_partner(self._export(wizard)["Ageing"])
+        amounts = self._by_first_cell(self._export(wizard)["Ageing"])
         # Invoiced 11 and 80 days before, instead of not due and 50 days overdue.
         self.assertEqual(amounts["Rossi S.p.A."], [0, 1000, 0, 600, 0, 0, 1600])
         # Invoiced 181 days before: still over 120 days.
@@ -155,7 +131,9 @@ class TestAgeingXlsx(AccountTestInvoicingCommon):
     def test_partner_filter_keeps_only_chosen_partners(self):
         wizard = self._wizard(as_of_date=AS_OF)
         wizard.partner_ids = self.rossi
-        self.assertEqual(list(self._by_partner(self._export(wizard)["Ageing"])), ["Rossi S.p.A."])
+        self.assertEqual(
+            list(self._by_first_cell(self._export(wizard)["Ageing"])), ["Rossi S.p.A."]
+        )
 
     def test_payables_due_schedule_by_coming_week(self):
         self._invoice(self.verdi, date(2026, 3, 1), date(2026, 3, 26), 200, "in_invoice")
@@ -163,7 +141,7 @@ class TestAgeingXlsx(AccountTestInvoicingCommon):
         self._invoice(self.verdi, date(2026, 3, 15), date(2026, 7, 1), 800, "in_invoice")
         workbook = self._export(self._wizard(as_of_date=AS_OF, kind="payable"))
         self.assertEqual(workbook.sheetnames, ["Ageing", "Due Schedule"])
-        ageing = self._by_partner(workbook["Ageing"])
+        ageing = self._by_first_cell(workbook["Ageing"])
         self.assertEqual(ageing, {"Verdi Forniture S.r.l.": [1300, 200, 0, 0, 0, 0, 1500]})
         schedule = workbook["Due Schedule"]
         headers = self._rows(schedule)[0]
@@ -174,7 +152,7 @@ class TestAgeingXlsx(AccountTestInvoicingCommon):
         self.assertEqual(len(headers), 1 + 1 + 8 + 1 + 1)
         # Due 5 days ago, in the second week (9 April), after eight weeks.
         self.assertEqual(
-            self._by_partner(schedule)["Verdi Forniture S.r.l."],
+            self._by_first_cell(schedule)["Verdi Forniture S.r.l."],
             [200, 0, 500, 0, 0, 0, 0, 0, 0, 800, 1500],
         )
 
@@ -221,19 +199,16 @@ class TestAgeingXlsx(AccountTestInvoicingCommon):
         self.assertEqual(due_cell.number_format, "mm/dd/yyyy")
 
     def test_query_count_does_not_grow_with_partners(self):
-        def count_queries():
+        def export():
             wizard = self._wizard(as_of_date=AS_OF)
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            self._export(wizard)
-            return self.env.cr.sql_log_count - before
+            return self.count_queries(lambda: self._export(wizard))[1]
 
-        count_queries()  # caches warmed up
-        queries = count_queries()
+        export()  # caches warmed up
+        queries = export()
         for number in range(4):
             partner = self.env["res.partner"].create({"name": f"Cliente {number}"})
             self._invoice(partner, date(2026, 3, 1), date(2026, 3, 31), 100)
-        self.assertEqual(count_queries(), queries)
+        self.assertEqual(export(), queries)
 
     def test_another_companys_items_stay_out(self):
         other = self.setup_other_company(name="Altra Azienda S.p.A.")["company"]
@@ -251,7 +226,7 @@ class TestAgeingXlsx(AccountTestInvoicingCommon):
         )
         env = self.env(user=accountant, context={"allowed_company_ids": self.env.company.ids})
         wizard = self._wizard(as_of_date=AS_OF).with_env(env)
-        amounts = self._by_partner(self._export(wizard)["Ageing"])
+        amounts = self._by_first_cell(self._export(wizard)["Ageing"])
         self.assertEqual(amounts["Rossi S.p.A."][-1], 1600)
         with self.assertRaises(ValidationError):
             env["bo.ageing.report.wizard"].create({"company_id": other.id})
@@ -311,4 +286,6 @@ class TestAgeingXlsx(AccountTestInvoicingCommon):
         wizard = (
             self.env["bo.ageing.report.wizard"].with_user(manager).create({"as_of_date": AS_OF})
         )
-        self.assertEqual(self._by_partner(self._export(wizard)["Ageing"])["Rossi S.p.A."][-1], 1600)
+        self.assertEqual(
+            self._by_first_cell(self._export(wizard)["Ageing"])["Rossi S.p.A."][-1], 1600
+        )

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import SalesReportCase
 
@@ -43,20 +43,12 @@ class TestBacklogXlsx(SalesReportCase):
         cls.order_7.commitment_date = datetime(2026, 5, 1, 10, 0)
 
     def _wizard(self, user=None, **values):
-        wizards = self.env["bo.backlog.report.wizard"].with_user(user or self.manager)
-        wizard_form = Form(wizards)
-        wizard_form.as_of_date = date(2026, 4, 15)
-        for name, value in values.items():
-            setattr(wizard_form, name, value)
-        return wizard_form.save()
-
-    def _export(self, wizard):
-        action = wizard.action_export_xlsx()
-        content, file_type = wizard.env["ir.actions.report"]._render(
-            action["report_name"], wizard.ids, action.get("data")
+        return self._report_wizard(
+            "bo.backlog.report.wizard",
+            user or self.manager,
+            defaults={"as_of_date": date(2026, 4, 15)},
+            values=values,
         )
-        self.assertEqual(file_type, "xlsx")
-        return self._workbook(content)
 
     def test_backlog_with_promised_dates_and_days_late(self):
         workbook = self._export(self._wizard())

@@ -1,18 +1,14 @@
-import io
 from datetime import date
-
-from openpyxl import load_workbook
 
 from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.bo_base.tests.common import XlsxReportMixin
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-HEADER_ROW = 4
-
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestExpenseXlsx(AccountTestInvoicingCommon):
+class TestExpenseXlsx(XlsxReportMixin, AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -72,24 +68,12 @@ class TestExpenseXlsx(AccountTestInvoicingCommon):
         return move
 
     def _wizard(self, user=None, **values):
-        wizard_form = Form(self.env["bo.expense.report.wizard"].with_user(user or self.env.user))
-        wizard_form.date_from = date(2026, 1, 1)
-        wizard_form.date_to = date(2026, 2, 28)
-        for name, value in values.items():
-            setattr(wizard_form, name, value)
-        return wizard_form.save()
-
-    def _export(self, wizard):
-        action = wizard.action_export_xlsx()
-        content, file_type = wizard.env["ir.actions.report"]._render(
-            action["report_name"], wizard.ids, action.get("data")
+        return self._report_wizard(
+            "bo.expense.report.wizard",
+            user,
+            defaults={"date_from": date(2026, 1, 1), "date_to": date(2026, 2, 28)},
+            values=values,
         )
-        self.assertEqual(file_type, "xlsx")
-        return load_workbook(io.BytesIO(content), data_only=True)
-
-    def _rows(self, sheet):
-        rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
-        return [list(row) for row in rows if any(value not in (None, "") for value in row)]
 
     def test_bills_against_targets_by_account_month_and_analytic_account(self):
         workbook = self._export(self._wizard())

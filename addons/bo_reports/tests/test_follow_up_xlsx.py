@@ -1,10 +1,9 @@
-import io
 from datetime import date
 
 from freezegun import freeze_time
-from openpyxl import load_workbook
 
 from odoo import Command
+from odoo.addons.bo_base.tests.common import new_bo_user, xlsx_workbook
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -14,17 +13,7 @@ class TestFollowUpXlsx(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.clerk = (
-            cls.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Report Clerk",
-                    "login": "report_clerk",
-                    "group_ids": [Command.set([cls.env.ref("bo_base.group_bo_user").id])],
-                }
-            )
-        )
+        cls.clerk = new_bo_user(cls.env, "report_clerk", "Report Clerk", "bo_base.group_bo_user")
         cls.partner = cls.env["res.partner"].create({"name": "Ferramenta Test S.r.l."})
         cls.report = cls.env.ref("bo_reports.action_report_bo_follow_up_xlsx")
 
@@ -43,7 +32,7 @@ class TestFollowUpXlsx(TransactionCase):
                 ._render(self.report, (soon | late).ids, {})
             )
         self.assertEqual(file_type, "xlsx")
-        sheet = load_workbook(io.BytesIO(content)).active
+        sheet = xlsx_workbook(content, formulas=True).active
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(rows[0][0], "Document")
         self.assertEqual(len(rows), 3)
@@ -74,7 +63,7 @@ class TestFollowUpXlsx(TransactionCase):
             .with_user(self.clerk)
             ._render(self.report, activities.ids, {})
         )
-        sheet = load_workbook(io.BytesIO(content)).active
+        sheet = xlsx_workbook(content, formulas=True).active
         cells = [sheet.cell(row=row, column=col) for row in (2, 3, 4) for col in (1, 3)]
         for cell in cells:
             self.assertEqual(cell.data_type, "s", f"{cell.coordinate} must be text")

@@ -63,7 +63,7 @@ class TestOverview(TransactionCase):
         self.assertIn(request, opened)
         self.assertEqual(len(opened), tile.count)
         self.assertEqual(opened.company_id, self.company)
-        request.state = "lost"
+        request._set_lost("Il cliente ha rinunciato")
         tile.invalidate_recordset(["count"])
         self.assertEqual(tile.count, before)
 

@@ -1,15 +1,13 @@
 import base64
-import io
 from datetime import date
 from unittest.mock import patch
 
-from openpyxl import load_workbook
-
+from odoo.addons.bo_base.tests.common import XLSX_HEADER_ROW, xlsx_rows, xlsx_workbook
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.exceptions import AccessError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
-from .common import HEADER_ROW, SalesReportCase
+from .common import SalesReportCase
 
 
 @tagged("post_install", "-at_install")
@@ -17,22 +15,20 @@ class TestReportRun(SalesReportCase):
     """Reports run in the background by queue_job, or at once without a runner."""
 
     def _wizard(self, user, **values):
-        wizard_form = Form(self.env["bo.sales.report.wizard"].with_user(user))
-        wizard_form.date_from = date(2026, 3, 1)
-        wizard_form.date_to = date(2026, 3, 31)
-        for name, value in values.items():
-            setattr(wizard_form, name, value)
-        return wizard_form.save()
+        return self._report_wizard(
+            "bo.sales.report.wizard",
+            user,
+            defaults={"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)},
+            values=values,
+        )
 
     def _run_of(self, action):
         self.assertEqual((action["res_model"], action["view_mode"]), ("bo.report.run", "form"))
         return self.env["bo.report.run"].browse(action["res_id"])
 
     def _order_lines(self, run):
-        content = base64.b64decode(run.attachment_id.datas)
-        sheet = load_workbook(io.BytesIO(content), data_only=True)["Order Lines"]
-        rows = sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)
-        return [row for row in rows if any(value is not None for value in row)]
+        sheet = xlsx_workbook(base64.b64decode(run.attachment_id.datas))["Order Lines"]
+        return xlsx_rows(sheet, XLSX_HEADER_ROW + 1)
 
     def _background(self):
         """A job runner serves the server; jobs are trapped to be run here."""

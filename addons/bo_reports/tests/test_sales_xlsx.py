@@ -1,13 +1,11 @@
-import io
 from datetime import date
 from unittest.mock import patch
 
-from openpyxl import load_workbook
-
+from odoo.addons.bo_base.tests.common import XLSX_HEADER_ROW
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-from .common import HEADER_ROW, SalesReportCase
+from .common import SalesReportCase
 
 DIMENSION_HEADERS_EN = [
     "Customer",
@@ -24,23 +22,12 @@ DIMENSION_HEADERS_EN = [
 @tagged("post_install", "-at_install", "bo_dates")
 class TestSalesXlsx(SalesReportCase):
     def _wizard(self, user=None, **values):
-        wizards = self.env["bo.sales.report.wizard"].with_user(user or self.manager)
-        wizard_form = Form(wizards)
-        wizard_form.date_from = date(2026, 3, 1)
-        wizard_form.date_to = date(2026, 3, 31)
-        for name, value in values.items():
-            setattr(wizard_form, name, value)
-        return wizard_form.save()
-
-    def _export(self, wizard, formulas=False):
-        """The file the Export button downloads, as the wizard's user."""
-        action = wizard.action_export_xlsx()
-        self.assertEqual(action["report_type"], "xlsx")
-        content, file_type = wizard.env["ir.actions.report"]._render(
-            action["report_name"], wizard.ids, action.get("data")
+        return self._report_wizard(
+            "bo.sales.report.wizard",
+            user or self.manager,
+            defaults={"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)},
+            values=values,
         )
-        self.assertEqual(file_type, "xlsx")
-        return load_workbook(io.BytesIO(content), data_only=not formulas)
 
     def test_sheets_compare_the_period_with_sales_analysis(self):
         workbook = self._export(self._wizard())
@@ -76,7 +63,7 @@ class TestSalesXlsx(SalesReportCase):
         )
         expected = {partner.name: (total, margin) for partner, total, margin in groups}
         self.assertEqual(expected, {"Rossi S.p.A.": (1000, 400), "Müller GmbH": (1000, 750)})
-        by_customer = self._by_name(customers)
+        by_customer = self._by_first_cell(customers)
         self.assertEqual(
             {name: (values[0], values[5]) for name, values in by_customer.items()}, expected
         )
@@ -86,21 +73,28 @@ class TestSalesXlsx(SalesReportCase):
         self.assertEqual(by_customer["Müller GmbH"][:6], [1000, 0, None, 200, 4, 750])
         self.assertEqual(rows[-1][:7], ["Total", 2000, 400, 4, 400, 4, 1150])
         self.assertEqual(
-            self._by_name(workbook["By Category"]),
+            self._by_first_cell(workbook["By Category"]),
             {
                 "Arredo / Sedie": [1000, 400, 1.5, 200, 4, 400, 0.4],
                 "Servizi": [1000, 0, None, 200, 4, 750, 0.75],
             },
         )
         self.assertEqual(
-            set(self._by_name(workbook["By Product"])), {"[SED01] Sedia Ufficio", "Progettazione"}
+            set(self._by_first_cell(workbook["By Product"])),
+            {"[SED01] Sedia Ufficio", "Progettazione"},
         )
         self.assertEqual(
-            {name: values[0] for name, values in self._by_name(workbook["By Country"]).items()},
+            {
+                name: values[0]
+                for name, values in self._by_first_cell(workbook["By Country"]).items()
+            },
             {"Italy": 1000, "Germany": 1000},
         )
         self.assertEqual(
-            {name: values[0] for name, values in self._by_name(workbook["By Salesperson"]).items()},
+            {
+                name: values[0]
+                for name, values in self._by_first_cell(workbook["By Salesperson"]).items()
+            },
             {self.manager.name: 1000, self.salesman.name: 1000},
         )
         months = self._rows(workbook["By Month"])
@@ -131,7 +125,7 @@ class TestSalesXlsx(SalesReportCase):
         # Small batches and sheets: the lines are paged and continue on a new sheet.
         with (
             patch.object(type(wizard), "_detail_batch_size", 1),
-            patch.object(type(report), "_max_sheet_rows", HEADER_ROW + 1),
+            patch.object(type(report), "_max_sheet_rows", XLSX_HEADER_ROW + 1),
         ):
             workbook = self._export(wizard)
         self.assertEqual(workbook.sheetnames[-2:], ["Order Lines", "Order Lines (2)"])
@@ -169,15 +163,19 @@ class TestSalesXlsx(SalesReportCase):
     def test_filters_on_customers_categories_and_salespeople(self):
         wizard = self._wizard()
         wizard.partner_ids = self.rossi
-        self.assertEqual(set(self._by_name(self._export(wizard)["By Customer"])), {"Rossi S.p.A."})
+        self.assertEqual(
+            set(self._by_first_cell(self._export(wizard)["By Customer"])), {"Rossi S.p.A."}
+        )
         wizard.partner_ids = False
         wizard.categ_ids = self.furniture
         self.assertEqual(
-            set(self._by_name(self._export(wizard)["By Category"])), {"Arredo / Sedie"}
+            set(self._by_first_cell(self._export(wizard)["By Category"])), {"Arredo / Sedie"}
         )
         wizard.categ_ids = False
         wizard.user_ids = self.salesman
-        self.assertEqual(set(self._by_name(self._export(wizard)["By Customer"])), {"Müller GmbH"})
+        self.assertEqual(
+            set(self._by_first_cell(self._export(wizard)["By Customer"])), {"Müller GmbH"}
+        )
 
     def test_chosen_sheets_only(self):
         wizard = self._wizard(by_product=False, by_country=False, by_salesperson=False)
@@ -187,7 +185,7 @@ class TestSalesXlsx(SalesReportCase):
 
     def test_salesperson_gets_only_the_orders_they_can_see(self):
         workbook = self._export(self._wizard(user=self.salesman, detail=True))
-        self.assertEqual(set(self._by_name(workbook["By Customer"])), {"Müller GmbH"})
+        self.assertEqual(set(self._by_first_cell(workbook["By Customer"])), {"Müller GmbH"})
         self.assertEqual(len(self._rows(workbook["Order Lines"])), 2)
 
     def test_another_companys_orders_stay_out_and_cannot_be_forced(self):
@@ -277,4 +275,4 @@ class TestSalesXlsx(SalesReportCase):
         months = self._rows(workbook["Per mese"])
         self.assertEqual(months[1][:2], ["marzo 2026", 2000])
         self.assertEqual(months[-1][:2], ["Totale", 2000])
-        self.assertEqual(self._by_name(workbook["Per nazione"])["Italia"][0], 1000)
+        self.assertEqual(self._by_first_cell(workbook["Per nazione"])["Italia"][0], 1000)

@@ -47,7 +47,7 @@ class BoBacklogReportWizard(models.TransientModel):
         for model in ("sale.order.line", "sale.order", "product.product"):
             self.env[model].flush_model()
         query = lines._search(domain)
-        tz = self.env.user.tz or "UTC"
+        tz = self._bo_tz()
         promised = SQL(
             "timezone(%s, timezone('UTC', COALESCE(sale.commitment_date, "
             "sale.date_order + line.customer_lead * interval '1 day')))::date",

@@ -55,6 +55,22 @@ class BoReportWizardMixin(models.AbstractModel):
             "target": "current",
         }
 
+    def _bo_tz(self):
+        """Name of the time zone in which the report's datetimes fall on a day,
+        a month or a year, and its periods start and end: the request's (the
+        web client sends the user's), else the user's, else that of the
+        company reported on; UTC only when none has one. It is Odoo's
+        ``env.tz`` with the company before UTC; set in the context, Odoo's
+        ``_read_group`` (``date:month``), ``context_timestamp`` and date bounds
+        in domains on a datetime field use it too."""
+
+        def candidates():
+            yield self.env.context.get("tz")
+            yield self.env.user.tz
+            yield (self[:1].company_id or self.env.company).partner_id.tz
+
+        return next((tz for tz in candidates() if tz in pytz.all_timezones_set), "UTC")
+
     def _bo_progress(self, done, total):
         """Tell the background run, if any, that ``done`` of ``total`` items
         are written."""
@@ -87,9 +103,11 @@ class BoReportPeriodMixin(models.AbstractModel):
         return today.replace(day=1), today
 
     def _bo_period_bounds(self, period):
-        """UTC datetimes bounding a period of days in the user's time zone, as
-        the web client filters order dates."""
-        tz = pytz.timezone(self.env.user.tz or "UTC")
+        """UTC datetimes bounding a period of days in the report's time zone
+        (``_bo_tz`` of ``bo.report.wizard.mixin``, which every report wizard
+        inherits), as the web client filters order dates: from local midnight
+        of the first day to local midnight after the last one."""
+        tz = pytz.timezone(self._bo_tz())
         first, last = period
         start = tz.localize(datetime.combine(first, time.min)).astimezone(pytz.UTC)
         stop = tz.localize(datetime.combine(last + timedelta(days=1), time.min))

@@ -116,17 +116,18 @@ class BoSalesReportWizard(models.TransientModel):
         )
         report.flush_model()
         query = report._search(domain)
-        tz = self.env.user.tz or "UTC"
+        # The month of each line's date in the report's time zone, as Odoo's
+        # read_group groups by ``date:month``: an order of 1 March 00:30 in
+        # Rome (28 February 23:30 UTC) is March's, as the period's bounds say.
+        month = report.with_context(tz=self._bo_tz())._read_group_groupby(
+            report._table, "date:month", query
+        )
         columns = {
             fname: SQL.identifier(report._table, fname) for _k, fname, _t in self._bo_dimensions()
         }
         lines = query.select(
             *(SQL("%s AS %s", column, SQL.identifier(fname)) for fname, column in columns.items()),
-            SQL(
-                "date_trunc('month', timezone(%s, %s))::date AS month",
-                tz,
-                SQL.identifier(report._table, "date"),
-            ),
+            SQL("%s::date AS month", month),
             SQL.identifier(report._table, "date"),
             SQL.identifier(report._table, "price_subtotal"),
             SQL.identifier(report._table, "margin"),
@@ -249,7 +250,7 @@ class BoSalesReportWizard(models.TransientModel):
             )
         ]
         lang = self.env.lang or "en_US"
-        tz = self.env.user.tz or "UTC"
+        tz = self._bo_tz()
         product_names = {}
         for done, batch in enumerate(split_every(self._detail_batch_size, line_ids, list)):
             self._bo_progress(done * self._detail_batch_size, len(line_ids))

@@ -1,18 +1,16 @@
-import io
 from datetime import date
 
 from freezegun import freeze_time
-from openpyxl import load_workbook
 
-from odoo import Command
+from odoo.addons.bo_base.tests.common import XLSX_HEADER_ROW, XlsxReportMixin, xlsx_workbook
 from odoo.addons.bo_mailroom.tests.common import MailroomCommon
-from odoo.addons.bo_reports.tests.common import HEADER_ROW, XlsxReportTestMixin
+from odoo.addons.bo_reports.tests.common import ReportScheduleMixin
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestMailRegisterXlsx(XlsxReportTestMixin, MailroomCommon):
+class TestMailRegisterXlsx(ReportScheduleMixin, XlsxReportMixin, MailroomCommon):
     """Entries registered in March 2026 (and one in February), read by clerks
     and managers."""
 
@@ -60,12 +58,12 @@ class TestMailRegisterXlsx(XlsxReportTestMixin, MailroomCommon):
         self.draft = self._new_entry(subject="Bozza senza numero")
 
     def _wizard(self, user, **values):
-        wizard_form = Form(self.env["bo.mail.register.report.wizard"].with_user(user))
-        wizard_form.date_from = date(2026, 3, 1)
-        wizard_form.date_to = date(2026, 3, 31)
-        for name, value in values.items():
-            setattr(wizard_form, name, value)
-        return wizard_form.save()
+        return self._report_wizard(
+            "bo.mail.register.report.wizard",
+            user,
+            defaults={"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)},
+            values=values,
+        )
 
     @freeze_time("2026-03-25 12:00:00")
     def test_register_lists_the_periods_entries_in_protocol_order(self):
@@ -135,15 +133,8 @@ class TestMailRegisterXlsx(XlsxReportTestMixin, MailroomCommon):
         self.assertEqual(by_label[self.cat_customers.display_name], [1, 0, 0, 1])
         self.assertEqual(by_label[self.cat_complaints.display_name], [1, 0, 0, 1])
         # Totals are formulas over the rows above.
-        formulas = load_workbook(
-            io.BytesIO(
-                self.env["ir.actions.report"]._render(
-                    "bo_reports_mailroom.action_report_bo_mail_register_xlsx",
-                    self._wizard(self.manager).ids,
-                )[0]
-            )
-        )["Summary"]
-        total_row = HEADER_ROW + len(rows)
+        formulas = self._export(self._wizard(self.manager), formulas=True)["Summary"]
+        total_row = XLSX_HEADER_ROW + len(rows)
         self.assertTrue(str(formulas.cell(total_row, 2).value).startswith("=SUM("))
 
     def test_clerk_gets_only_the_entries_they_may_open(self):
@@ -204,7 +195,7 @@ class TestMailRegisterXlsx(XlsxReportTestMixin, MailroomCommon):
         )
         self.assertEqual(run.state, "done")
         content = run.attachment_id.raw
-        rows = self._rows(load_workbook(io.BytesIO(content))["Register"])[1:]
+        rows = self._rows(xlsx_workbook(content, formulas=True)["Register"])[1:]
         self.assertEqual(len(rows), 3)
         self.assertEqual(run.user_id, self.clerk)
         self.assertTrue(run.with_user(self.clerk).read(["state"]))
@@ -216,25 +207,13 @@ class TestMailRegisterXlsx(XlsxReportTestMixin, MailroomCommon):
         archive = self.env["res.partner"].create(
             {"name": "Archivio Generale", "email": "archivio@example.com"}
         )
-        schedule = (
-            self.env["bo.report.schedule"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Registro del mese",
-                    "report": "register",
-                    "period": "last_month",
-                    "recipient_ids": [Command.set(archive.ids)],
-                    "next_run": "2026-04-02 06:00:00",
-                }
-            )
+        schedule = self._schedule_report(
+            self.manager, "Registro del mese", "register", archive, next_run="2026-04-02 06:00:00"
         )
-        with freeze_time("2026-04-02 06:05:00"):
-            self.env["bo.report.schedule"]._cron_send_due_reports()
-        message = schedule.message_ids.filtered("attachment_ids")
+        message = self._mailed_report(schedule, "2026-04-02 06:05:00")
         self.assertEqual(message.partner_ids, archive)
         self.assertEqual(message.attachment_ids.name, "Correspondence Register 2026-04-02.xlsx")
-        workbook = load_workbook(io.BytesIO(message.attachment_ids.raw))
+        workbook = xlsx_workbook(message.attachment_ids.raw, formulas=True)
         rows = self._rows(workbook["Register"])[1:]
         expected = self.complaint | self.letter | self.secret | self.twice
         self.assertEqual([row[0] for row in rows], expected.mapped("name"))

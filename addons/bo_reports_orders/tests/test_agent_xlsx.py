@@ -1,17 +1,16 @@
-import io
 from datetime import date
 
 from freezegun import freeze_time
-from openpyxl import load_workbook
 
+from odoo.addons.bo_base.tests.common import XlsxReportMixin, xlsx_workbook
 from odoo.addons.bo_orders.tests.agents_common import BoAgentsCommon
-from odoo.addons.bo_reports.tests.common import XlsxReportTestMixin
+from odoo.addons.bo_reports.tests.common import ReportScheduleMixin
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestAgentXlsx(XlsxReportTestMixin, BoAgentsCommon):
+class TestAgentXlsx(ReportScheduleMixin, XlsxReportMixin, BoAgentsCommon):
     """The Italian agent's customer ordered 1,000.00 in March 2025, invoiced
     and half paid; the British agent's customer 600.00, invoiced, not paid."""
 
@@ -33,19 +32,12 @@ class TestAgentXlsx(XlsxReportTestMixin, BoAgentsCommon):
         cls._invoice_order(cls, foreign, date(2025, 4, 2))
 
     def _wizard(self, user=None, **values):
-        form = Form(self.env["bo.agent.report.wizard"].with_user(user or self.manager))
-        form.date_from = date(2025, 1, 1)
-        form.date_to = date(2026, 12, 31)
-        for name, value in values.items():
-            setattr(form, name, value)
-        return form.save()
-
-    def _statement(self, agent):
-        form = Form(self.env["bo.agent.statement"].with_user(self.clerk))
-        form.agent_id = agent
-        form.date_from = date(2025, 1, 1)
-        form.date_to = date(2026, 12, 31)
-        return form.save()
+        return self._report_wizard(
+            "bo.agent.report.wizard",
+            user or self.manager,
+            defaults={"date_from": date(2025, 1, 1), "date_to": date(2026, 12, 31)},
+            values=values,
+        )
 
     def test_one_row_per_agent_with_the_figures_of_its_statement(self):
         wizard = self._wizard(agent_ids=self.agent | self.foreign_agent)
@@ -89,22 +81,12 @@ class TestAgentXlsx(XlsxReportTestMixin, BoAgentsCommon):
             )
 
     def test_scheduled_monthly(self):
-        schedule = (
-            self.env["bo.report.schedule"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Estratti conto agenti",
-                    "report": "agents",
-                    "period": "year_to_date",
-                    "recipient_ids": [(6, 0, self.agent.ids)],
-                }
-            )
+        schedule = self._schedule_report(
+            self.manager, "Estratti conto agenti", "agents", self.agent, period="year_to_date"
         )
-        schedule.with_user(self.manager).action_send_now()
-        attachment = schedule.message_ids.filtered("attachment_ids").attachment_ids
+        attachment = self._mailed_report(schedule).attachment_ids
         self.assertTrue(attachment.name.startswith("Agent Statements "))
-        sheet = load_workbook(io.BytesIO(attachment.raw))["Agents"]
+        sheet = xlsx_workbook(attachment.raw, formulas=True)["Agents"]
         self.assertEqual(self._rows(sheet)[0][0], "Agent")
 
     def test_sales_performance_by_agent(self):

@@ -1,18 +1,17 @@
-import io
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
-from openpyxl import load_workbook
 
 from odoo import Command
+from odoo.addons.bo_base.tests.common import XlsxReportMixin, xlsx_workbook
 from odoo.addons.bo_orders.tests.claim_common import BoClaimCommon
-from odoo.addons.bo_reports.tests.common import XlsxReportTestMixin
+from odoo.addons.bo_reports.tests.common import ReportScheduleMixin
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestClaimXlsx(XlsxReportTestMixin, BoClaimCommon):
+class TestClaimXlsx(ReportScheduleMixin, XlsxReportMixin, BoClaimCommon):
     """Claims received in March 2026: two resolved, one open past its
     service level; one in February."""
 
@@ -48,12 +47,12 @@ class TestClaimXlsx(XlsxReportTestMixin, BoClaimCommon):
             claim.with_user(self.clerk).action_resolve()
 
     def _wizard(self, user=None, **values):
-        wizard_form = Form(self.env["bo.claim.report.wizard"].with_user(user or self.manager))
-        wizard_form.date_from = date(2026, 3, 1)
-        wizard_form.date_to = date(2026, 3, 31)
-        for name, value in values.items():
-            setattr(wizard_form, name, value)
-        return wizard_form.save()
+        return self._report_wizard(
+            "bo.claim.report.wizard",
+            user or self.manager,
+            defaults={"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)},
+            values=values,
+        )
 
     def test_statistics_by_type_match_the_pivot_view(self):
         workbook = self._export(self._wizard())
@@ -111,6 +110,28 @@ class TestClaimXlsx(XlsxReportTestMixin, BoClaimCommon):
         self.assertEqual([defect[4], defect[8], defect[9]], ["Complaint", "Product Defect", 5])
         self.assertEqual(claims[2][11], "Yes")
 
+    def test_by_month_in_the_users_time_zone_without_one_in_the_context(self):
+        """A scheduled run has no tz in its context: a claim received
+        28 February 23:30 UTC, 1 March 00:30 in Rome, is March's, in the
+        period's bounds and in the By Month sheet alike."""
+        with freeze_time("2026-02-28 23:30:00"):
+            midnight = self._claim_by_hand(title="Mezzanotte")
+        self.assertEqual(str(midnight.received_date), "2026-02-28 23:30:00")
+        wizard = self._wizard()
+        self.assertEqual(self.manager.tz, "Europe/Rome")
+        self.assertFalse(wizard.env.context.get("tz"))
+        # The statistics themselves, outside the spreadsheet's rendering.
+        statistics = wizard._bo_claim_statistics("received_date:month")
+        self.assertEqual(
+            {month: figures["count"] for month, figures in statistics}, {datetime(2026, 3, 1): 4}
+        )
+        by_month = self._rows(self._export(wizard)["By Month"])[1:]
+        self.assertEqual([row[:2] for row in by_month], [["March 2026", 4], ["Total", 4]])
+        february = self._wizard(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
+        self.assertFalse(february.env.context.get("tz"))
+        by_month = self._rows(self._export(february)["By Month"])[1:]
+        self.assertEqual([row[:2] for row in by_month], [["February 2026", 1], ["Total", 1]])
+
     def test_filters_and_who_may_run_it(self):
         wizard = self._wizard()
         wizard.product_ids = self.screws
@@ -142,24 +163,12 @@ class TestClaimXlsx(XlsxReportTestMixin, BoClaimCommon):
         director = self.env["res.partner"].create(
             {"name": "Qualità", "email": "qualita@example.com"}
         )
-        schedule = (
-            self.env["bo.report.schedule"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Reclami del mese",
-                    "report": "claims",
-                    "period": "last_month",
-                    "recipient_ids": [Command.set(director.ids)],
-                    "next_run": "2026-04-02 06:00:00",
-                }
-            )
+        schedule = self._schedule_report(
+            self.manager, "Reclami del mese", "claims", director, next_run="2026-04-02 06:00:00"
         )
-        with freeze_time("2026-04-02 06:05:00"):
-            self.env["bo.report.schedule"]._cron_send_due_reports()
-        attachment = schedule.message_ids.filtered("attachment_ids").attachment_ids
+        attachment = self._mailed_report(schedule, "2026-04-02 06:05:00").attachment_ids
         self.assertEqual(attachment.name, "Claims Statistics 2026-04-02.xlsx")
-        rows = self._rows(load_workbook(io.BytesIO(attachment.raw))["Claims"])[1:]
+        rows = self._rows(xlsx_workbook(attachment.raw, formulas=True)["Claims"])[1:]
         self.assertEqual(len(rows), 3)
 
     def test_italian_spreadsheet(self):

@@ -36,7 +36,9 @@ class BoAgentReportWizard(models.TransientModel):
         """Yield the statement of each agent (in memory, never stored)."""
         self.ensure_one()
         agents = self._bo_agents()
-        statements = self.env["bo.agent.statement"]
+        # The statement bounds the order dates (datetimes) by its dates at
+        # midnight in the context's time zone: the report's.
+        statements = self.env["bo.agent.statement"].with_context(tz=self._bo_tz())
         for done, agent in enumerate(agents):
             self._bo_progress(done, len(agents))
             yield statements.new(

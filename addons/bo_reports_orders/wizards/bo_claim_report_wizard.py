@@ -59,7 +59,9 @@ class BoClaimReportWizard(models.TransientModel):
         ``groupby``: ``count``, ``open``, ``done``, ``cancelled``, ``overdue``
         and ``days`` (the average days to resolve of the resolved claims)."""
         self.ensure_one()
-        claims = self.env["bo.customer.claim"]
+        # ``received_date:month`` in the report's time zone, as the period's
+        # bounds: _read_group groups datetimes in the context's, if any.
+        claims = self.env["bo.customer.claim"].with_context(tz=self._bo_tz())
         domain = self._bo_claim_domain()
         figures = {}
 

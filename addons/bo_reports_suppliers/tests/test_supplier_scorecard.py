@@ -1,14 +1,11 @@
-import io
 from datetime import timedelta
 
-from openpyxl import load_workbook
-
-from odoo import Command
+from odoo.addons.bo_base.tests.common import XlsxReportMixin, xlsx_workbook
+from odoo.addons.bo_reports.tests.common import ReportScheduleMixin
 from odoo.addons.bo_suppliers.tests.test_supplier_evaluation import BoEvaluationCommon
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
-HEADER_ROW = 4
 SCORECARD_HEADERS_EN = [
     "Supplier",
     "Evaluations",
@@ -25,7 +22,7 @@ SCORECARD_HEADERS_EN = [
 
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestSupplierScorecard(BoEvaluationCommon):
+class TestSupplierScorecard(ReportScheduleMixin, XlsxReportMixin, BoEvaluationCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -56,24 +53,12 @@ class TestSupplierScorecard(BoEvaluationCommon):
         )
 
     def _wizard(self, user=None, **values):
-        form = Form(self.env["bo.supplier.scorecard.wizard"].with_user(user or self.manager))
-        form.date_from = self.date_from
-        form.date_to = self.date_to
-        for name, value in values.items():
-            setattr(form, name, value)
-        return form.save()
-
-    def _export(self, wizard):
-        action = wizard.action_export_xlsx()
-        content, file_type = wizard.env["ir.actions.report"]._render(
-            action["report_name"], wizard.ids, action.get("data")
+        return self._report_wizard(
+            "bo.supplier.scorecard.wizard",
+            user or self.manager,
+            defaults={"date_from": self.date_from, "date_to": self.date_to},
+            values=values,
         )
-        self.assertEqual(file_type, "xlsx")
-        return load_workbook(io.BytesIO(content), data_only=True)
-
-    def _rows(self, sheet):
-        rows = sheet.iter_rows(min_row=HEADER_ROW, values_only=True)
-        return [list(row) for row in rows if any(value not in (None, "") for value in row)]
 
     def test_scorecard_averages_the_company_evaluations_of_the_period(self):
         self._evaluated_month()
@@ -158,22 +143,10 @@ class TestSupplierScorecard(BoEvaluationCommon):
         buyer = self.env["res.partner"].create(
             {"name": "Ufficio Acquisti", "email": "acquisti@example.com"}
         )
-        schedule = (
-            self.env["bo.report.schedule"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Valutazione fornitori",
-                    "report": "scorecard",
-                    "period": "last_month",
-                    "recipient_ids": [Command.set(buyer.ids)],
-                }
-            )
-        )
-        schedule.with_user(self.manager).action_send_now()
-        attachment = schedule.message_ids.filtered("attachment_ids").attachment_ids
+        schedule = self._schedule_report(self.manager, "Valutazione fornitori", "scorecard", buyer)
+        attachment = self._mailed_report(schedule).attachment_ids
         self.assertTrue(attachment.name.startswith("Supplier Scorecard "))
-        workbook = load_workbook(io.BytesIO(attachment.raw), data_only=True)
+        workbook = xlsx_workbook(attachment.raw)
         rows = self._rows(workbook["Scorecard"])
         self.assertEqual(
             [row[0] for row in rows[1:]],

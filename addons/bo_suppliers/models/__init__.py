@@ -3,6 +3,9 @@ from . import res_config_settings
 from . import res_partner_payment_check
 from . import res_partner_bank
 from . import account_move
+from . import account_move_match
+from . import account_move_duplicate
+from . import account_move_payment_release
 from . import account_move_line
 from . import account_payment
 from . import account_payment_register
@@ -15,3 +18,6 @@ from . import purchase_order_group
 from . import purchase_order_line
 from . import bo_supplier_evaluation_line
 from . import bo_supplier_evaluation
+from . import bo_supplier_evaluation_queries
+from . import bo_supplier_evaluation_scoring
+from . import bo_supplier_evaluation_store

@@ -1,60 +1,51 @@
-from markupsafe import Markup
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import UserError
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
-
-from .bo_supplier_qualification import (
-    BLOCKING_STATES,
-    QUALIFICATION_STATES,
-    bo_is_privileged,
-    bo_privileged,
-)
+from .bo_supplier_qualification import BLOCKING_STATES
 from .res_partner import EVALUATION_CLASSES
 
-OVERRIDE_FIELDS = {
-    "bo_supplier_override_user_id",
-    "bo_supplier_override_reason",
-    "bo_supplier_override_date",
-    "bo_supplier_override_state",
-    "bo_supplier_override_class",
-}
 CONFIRMED_STATES = ("to approve", "purchase")
+INTERNAL = "base.group_user"
+
+
+def supplier_override_content(entity_id, state, evaluation_class):
+    """What a manager's override of an order's supplier block covers: the
+    supplier (its commercial entity), its qualification and its class in the
+    order's company. The 19.0.1.1.0 migration fingerprints the overrides given
+    before it with this very function."""
+    return (entity_id or False, state or False, evaluation_class or False)
 
 
 class PurchaseOrder(models.Model):
-    _inherit = "purchase.order"
+    """Orders to a suspended or blocked supplier, or to a class C supplier where
+    the company blocks them, are confirmed only under a named Back Office
+    manager's override of that order (``bo.override.mixin``), whoever
+    confirms: a clerk, a manager, or the system."""
+
+    _name = "purchase.order"
+    _inherit = ["purchase.order", "bo.override.mixin"]
 
     bo_supplier_state = fields.Selection(
         related="partner_id.commercial_partner_id.bo_qualification_state",
         string="Supplier Qualification",
     )
-    bo_supplier_override_user_id = fields.Many2one(
-        "res.users",
-        string="Supplier Block Overridden By",
-        copy=False,
-        readonly=True,
-        tracking=True,
+    # The override is the buyers' business, not the vendor's on the portal.
+    bo_override_user_id = fields.Many2one(string="Supplier Block Overridden By", groups=INTERNAL)
+    bo_override_reason = fields.Text(string="Supplier Override Reason", groups=INTERNAL)
+    bo_override_date = fields.Datetime(string="Supplier Override Date", groups=INTERNAL)
+    bo_override_digest = fields.Char(
+        string="Supplier Override Fingerprint",
+        groups=INTERNAL,
+        help="The supplier, its qualification and its class as the manager overrode "
+        "the block: any change to them needs a new override.",
     )
-    bo_supplier_override_reason = fields.Text(
-        string="Supplier Override Reason", copy=False, readonly=True
-    )
-    bo_supplier_override_date = fields.Datetime(
-        string="Supplier Override Date", copy=False, readonly=True
-    )
-    bo_supplier_override_state = fields.Selection(
-        QUALIFICATION_STATES,
-        string="Overridden Supplier State",
-        copy=False,
-        readonly=True,
-        help="The supplier's state the override was given for: a new suspension "
-        "or block needs a new override.",
-    )
-    bo_supplier_override_class = fields.Selection(
-        EVALUATION_CLASSES,
-        string="Overridden Supplier Class",
-        copy=False,
-        readonly=True,
-        help="The supplier's evaluation class the override was given for.",
+    bo_supplier_blocked = fields.Boolean(
+        string="Supplier Blocked",
+        compute="_compute_bo_supplier_blocked",
+        compute_sudo=True,
+        groups=INTERNAL,
+        help="The supplier is suspended or blocked and no Back Office manager overrode "
+        "the block for this order as it is.",
     )
     bo_supplier_class = fields.Selection(
         EVALUATION_CLASSES,
@@ -63,10 +54,13 @@ class PurchaseOrder(models.Model):
         groups="base.group_user",
         help="The supplier's class in its latest evaluation by the order's company.",
     )
-    bo_class_c_policy = fields.Selection(related="company_id.bo_evaluation_class_c_policy")
+    bo_class_c_policy = fields.Selection(
+        related="company_id.bo_evaluation_class_c_policy", groups="base.group_user"
+    )
     bo_class_c_blocked = fields.Boolean(
         compute="_compute_bo_class_c_blocked",
         compute_sudo=True,
+        groups=INTERNAL,
         help="The supplier is in class C, the company blocks such orders and no Back "
         "Office manager overrode the block for this order.",
     )
@@ -78,21 +72,39 @@ class PurchaseOrder(models.Model):
             order.bo_supplier_class = supplier.bo_evaluation_class
 
     @api.depends(
+        "bo_supplier_state", "bo_supplier_class", "bo_override_user_id", "bo_override_digest"
+    )
+    def _compute_bo_supplier_blocked(self):
+        for order in self:
+            order.bo_supplier_blocked = (
+                order.bo_supplier_state in BLOCKING_STATES and not order._bo_override_covers()
+            )
+
+    @api.depends(
+        "bo_supplier_state",
         "bo_supplier_class",
         "bo_class_c_policy",
-        "bo_supplier_override_user_id",
-        "bo_supplier_override_class",
+        "bo_override_user_id",
+        "bo_override_digest",
     )
     def _compute_bo_class_c_blocked(self):
         for order in self:
             order.bo_class_c_blocked = order._bo_class_c_blocked()
 
+    def _bo_override_content(self):
+        self.ensure_one()
+        supplier = self.partner_id.commercial_partner_id.with_company(self.company_id).sudo()
+        return supplier_override_content(
+            supplier.id, supplier.bo_qualification_state, supplier.bo_evaluation_class
+        )
+
     def _bo_class_c_blocked(self):
         self.ensure_one()
+        order = self.sudo()  # the class and the override are read whoever confirms
         return (
-            self.bo_supplier_class == "c"
-            and self.company_id.bo_evaluation_class_c_policy == "block"
-            and not (self.bo_supplier_override_user_id and self.bo_supplier_override_class == "c")
+            order.bo_supplier_class == "c"
+            and order.company_id.bo_evaluation_class_c_policy == "block"
+            and not order._bo_override_covers()
         )
 
     @api.onchange("partner_id")
@@ -112,16 +124,10 @@ class PurchaseOrder(models.Model):
             )
         return {"warning": {"title": self.env._("Class C supplier"), "message": message}}
 
-    def _bo_supplier_override_covers(self):
-        self.ensure_one()
-        return bool(self.bo_supplier_override_user_id) and (
-            self.bo_supplier_override_state == self.bo_supplier_state
-        )
-
     def _bo_supplier_block_message(self):
         """Why this order cannot be confirmed, or False."""
         self.ensure_one()
-        if self.bo_supplier_state not in BLOCKING_STATES or self._bo_supplier_override_covers():
+        if self.bo_supplier_state not in BLOCKING_STATES or self.sudo()._bo_override_covers():
             return self._bo_class_c_block_message()
         state = dict(self._fields["bo_supplier_state"]._description_selection(self.env))
         return self.env._(
@@ -147,10 +153,18 @@ class PurchaseOrder(models.Model):
         )
 
     def _bo_check_class_c_new_rfq(self, vals_list):
-        """A new request for quotation to a class C supplier (created, copied or
-        moved to it) is refused when the company blocks them, unless a Back
-        Office manager makes it."""
-        if bo_is_privileged(self.env) or self.env.user.has_group("bo_base.group_bo_manager"):
+        """Refuse a clerk's new request for quotation to a class C supplier
+        (created, copied or moved to it) when the company blocks them.
+
+        A named Back Office manager may make one, and so may the system's own
+        code, the replenishment (stock rules create their RFQs as the
+        superuser): the RFQ is created, because a need the scheduler cannot
+        order is better in front of the buyer than lost in a procurement
+        exception (or in a sale that cannot be confirmed), and confirming it
+        needs a named manager's override like every other order to the
+        supplier (``_bo_class_c_blocked``): the system never lifts a block.
+        """
+        if self.env.su or self._bo_named_manager():
             return
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
@@ -180,6 +194,13 @@ class PurchaseOrder(models.Model):
     def _confirmation_error_message(self):
         return super()._confirmation_error_message() or self._bo_supplier_block_message()
 
+    def _bo_named_manager(self):
+        """A named Back Office manager: a person, never OdooBot."""
+        user = self.env.user
+        return (
+            user.id != SUPERUSER_ID and not user.share and user.has_group(self._bo_override_group)
+        )
+
     def action_bo_supplier_override(self):
         self.ensure_one()
         return {
@@ -192,61 +213,30 @@ class PurchaseOrder(models.Model):
         }
 
     def _bo_set_supplier_override(self, reason):
-        """Release this order to its suspended or blocked supplier; only the
-        override wizard calls this."""
-        if not self.env.user.has_group("bo_base.group_bo_manager"):
-            raise AccessError(
-                self.env._("Only a Back Office manager can override a supplier's block.")
-            )
+        """Release these orders to their blocked supplier as they are now, in
+        the current user's name; only the override wizard calls this."""
         for order in self:
-            bo_privileged(order).write(
-                {
-                    "bo_supplier_override_user_id": self.env.uid,
-                    "bo_supplier_override_reason": reason,
-                    "bo_supplier_override_date": fields.Datetime.now(),
-                    "bo_supplier_override_state": order.bo_supplier_state,
-                    "bo_supplier_override_class": order.bo_supplier_class,
-                }
+            state = (
+                order.bo_supplier_state
+                if order.bo_supplier_state in BLOCKING_STATES
+                else self.env._("class C")
             )
-            order.message_post(
-                body=Markup("%s<br/>%s")
-                % (
-                    self.env._(
-                        "Supplier block (%(state)s) overridden for this order by %(user)s.",
-                        state=order.bo_supplier_state
-                        if order.bo_supplier_state in BLOCKING_STATES
-                        else self.env._("class C"),
-                        user=self.env.user.name,
-                    ),
-                    self.env._("Reason: %s", reason),
+            order._bo_override_set(
+                reason,
+                note=self.env._(
+                    "Supplier block (%(state)s) overridden for this order by %(user)s. Reason:",
+                    state=state,
+                    user=self.env.user.name,
                 ),
-                subtype_xmlid="mail.mt_note",
             )
+        return True
 
     # ------------------------------------------------------------------
-    # Protected values and every path to a confirmed order
+    # Every path to a confirmed order
     # ------------------------------------------------------------------
-
-    def _bo_check_protected_values(self, vals):
-        if bo_is_privileged(self.env):
-            return
-        protected = OVERRIDE_FIELDS.intersection(vals)
-        if protected:
-            raise AccessError(
-                self.env._(
-                    "%(fields)s of a purchase order are set by a Back Office manager's "
-                    "override only, never directly.",
-                    fields=", ".join(
-                        self._fields[fname].get_description(self.env)["string"]
-                        for fname in sorted(protected)
-                    ),
-                )
-            )
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._bo_check_protected_values(vals)
         self._bo_check_class_c_new_rfq(vals_list)
         if not any(vals.get("state") in CONFIRMED_STATES for vals in vals_list):
             return super().create(vals_list)
@@ -260,7 +250,6 @@ class PurchaseOrder(models.Model):
         return orders
 
     def write(self, vals):
-        self._bo_check_protected_values(vals)
         if vals.get("partner_id"):
             changed = self.filtered(lambda o: o.partner_id.id != vals["partner_id"])
             if changed:
@@ -274,24 +263,16 @@ class PurchaseOrder(models.Model):
         new_partner = vals.get("partner_id")
         if not confirming and not new_partner:
             return super().write(vals)
+        # an override covers the supplier it was given for only: its
+        # fingerprint holds the commercial entity
         to_check = self.filtered(
             lambda o: (
                 (confirming and o.state != vals["state"])
                 or (new_partner and o.state in CONFIRMED_STATES)
             )
         )
-        # an override covers the supplier it was given for only
-        uncovered = self.filtered(
-            lambda o: (
-                new_partner and o.bo_supplier_override_user_id and o.partner_id.id != new_partner
-            )
-        )
         with self.env.cr.savepoint():
             res = super().write(vals)
-            if uncovered:
-                super(PurchaseOrder, bo_privileged(uncovered)).write(
-                    dict.fromkeys(OVERRIDE_FIELDS, False)
-                )
             to_check.filtered(
                 lambda o: o.state in CONFIRMED_STATES
             )._bo_check_supplier_before_confirm()

@@ -1,20 +1,17 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.addons.bo_base.models import bo_guard
+from odoo.exceptions import ValidationError
 
-from .bo_supplier_qualification import (
-    QUALIFICATION_STATES,
-    REVIEWED_STATES,
-    bo_is_privileged,
-    bo_privileged,
-)
+from .bo_supplier_qualification import BLOCKING_STATES, QUALIFICATION_STATES, REVIEWED_STATES
 
-PROTECTED_FIELDS = {
-    "bo_qualification_state",
-    "bo_qualification_valid_until",
-    "bo_evaluation_score",
-    "bo_evaluation_class",
-}
 EVALUATION_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
+# The supplier's standing, written by the qualification and the evaluation only.
+QUALIFICATION_FIELDS = ("bo_qualification_state", "bo_qualification_valid_until")
+EVALUATION_FIELDS = ("bo_evaluation_score", "bo_evaluation_class")
+# What makes a partner belong to another commercial entity.
+COMMERCIAL_KEYS = ("parent_id", "is_company", "company_type")
 
 
 class ResPartner(models.Model):
@@ -25,15 +22,19 @@ class ResPartner(models.Model):
         string="Qualification",
         default="prospect",
         copy=False,
+        readonly=True,
         index=True,
         tracking=True,
+        bo_guarded=True,
         help="Set by 'Change Qualification' only. Orders to suspended or blocked "
         "suppliers cannot be confirmed.",
     )
     bo_qualification_valid_until = fields.Date(
         string="Qualified Until",
         copy=False,
+        readonly=True,
         tracking=True,
+        bo_guarded=True,
         help="After this date the supplier goes back under evaluation.",
     )
     bo_qualification_ids = fields.One2many(
@@ -49,6 +50,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         copy=False,
         readonly=True,
+        bo_guarded=True,
         digits=(5, 1),
         groups="base.group_user",
         help="Score (0-100) of the supplier's latest evaluation in this company.",
@@ -59,6 +61,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         copy=False,
         readonly=True,
+        bo_guarded=True,
         groups="base.group_user",
         help="Class of the supplier's latest evaluation in this company; set by the "
         "evaluation only.",
@@ -172,12 +175,25 @@ class ResPartner(models.Model):
                 issues[partner] = messages
         return issues
 
+    @bo_guard.writes(*QUALIFICATION_FIELDS)
+    @bo_guard.writes(
+        "partner_id",
+        "date",
+        "user_id",
+        "state_from",
+        "state",
+        "reason",
+        "valid_until",
+        model="bo.supplier.qualification",
+    )
     def _bo_set_qualification(self, state, reason, valid_until=False):
         """Move the suppliers to ``state`` and register the step in their history.
 
         The only way the qualification changes; the callers (the qualification
-        wizard, the review of documents) decide who may do it.
+        wizard, the review of documents and evaluations, the merge of a
+        blocked supplier) decide who may do it.
         """
+        now = fields.Datetime.now()
         history = [
             {
                 "partner_id": partner.id,
@@ -186,15 +202,17 @@ class ResPartner(models.Model):
                 "reason": reason,
                 "valid_until": valid_until,
                 "user_id": self.env.uid,
+                # every value given: a granted create would take a client's default_ key
+                "date": now,
             }
             for partner in self
         ]
         # sudo: nobody holds the rights to write the state or the history
         # directly; the callers checked who is asking.
-        bo_privileged(self.sudo()).write(
+        self.sudo().write(
             {"bo_qualification_state": state, "bo_qualification_valid_until": valid_until}
         )
-        return bo_privileged(self.env["bo.supplier.qualification"].sudo()).create(history)
+        return self.env["bo.supplier.qualification"].sudo().create(history)
 
     def _bo_review_qualification(self):
         """Put back under evaluation the qualified suppliers whose mandatory
@@ -245,49 +263,114 @@ class ResPartner(models.Model):
         return action
 
     # ------------------------------------------------------------------
-    # Protected values
+    # The same party under another record
     # ------------------------------------------------------------------
 
-    def _bo_check_protected_values(self, vals, creating=False):
-        if bo_is_privileged(self.env):
-            return
-        protected = PROTECTED_FIELDS.intersection(vals)
-        if not creating:
-            # Writing the value a supplier already has is no change (the partner
-            # merge wizard writes every field of the surviving contact back).
-            protected = {fname for fname in protected if self._bo_value_changes(fname, vals)}
-        if creating:
-            # new suppliers start as prospects; forms send that default
-            protected = {
-                fname
-                for fname in protected
-                if vals[fname]
-                and not (fname == "bo_qualification_state" and vals[fname] == "prospect")
-            }
-        if protected:
-            raise AccessError(
-                self.env._(
-                    "The qualification of a supplier is changed only through 'Change "
-                    "Qualification', which keeps its history; %(fields)s cannot be "
-                    "written directly.",
-                    fields=", ".join(
-                        self._fields[fname].get_description(self.env)["string"]
-                        for fname in sorted(protected)
-                    ),
-                )
+    def _bo_supplier_blocks(self):
+        """What stops orders to this commercial entity, as plain values:
+        ``{"state": state or False, "class_c": {company id: score}}`` (class C
+        counts only in the companies that block such orders)."""
+        self.ensure_one()
+        partner = self.sudo()
+        blocks = {
+            "state": partner.bo_qualification_state
+            if partner.bo_qualification_state in BLOCKING_STATES
+            else False,
+            "class_c": {},
+        }
+        # sudo: every company's class, whoever moves or merges the supplier
+        companies = self.env["res.company"].sudo().search([])
+        for company in companies.filtered(lambda c: c.bo_evaluation_class_c_policy == "block"):
+            in_company = partner.with_company(company)
+            if in_company.bo_evaluation_class == "c":
+                blocks["class_c"][company.id] = in_company.bo_evaluation_score
+        return blocks
+
+    @api.model
+    def _bo_blocks_missing(self, blocks, held):
+        """The part of ``blocks`` that ``held`` (another entity's) lacks."""
+        rank = {state: index for index, state in enumerate(BLOCKING_STATES, start=1)}
+        missing = {"state": False, "class_c": {}}
+        if rank.get(blocks["state"], 0) > rank.get(held["state"], 0):
+            missing["state"] = blocks["state"]
+        missing["class_c"] = {
+            company_id: score
+            for company_id, score in blocks["class_c"].items()
+            if company_id not in held["class_c"]
+        }
+        return missing if missing["state"] or missing["class_c"] else None
+
+    def _bo_describe_blocks(self, blocks):
+        states = dict(self._fields["bo_qualification_state"]._description_selection(self.env))
+        parts = []
+        if blocks["state"]:
+            parts.append(states[blocks["state"]])
+        for company in self.env["res.company"].sudo().browse(sorted(blocks["class_c"])):
+            parts.append(self.env._("class C for %(company)s", company=company.name))
+        return ", ".join(parts)
+
+    def _bo_check_commercial_move(self, vals):
+        """Refuse to move a partner whose commercial entity is blocked (suspended,
+        blocked, or class C where the company blocks such orders) under another
+        commercial entity that is not: its orders would then pass as the new
+        entity's. Re-parenting is a clerk's edit, not a decision about the
+        supplier: it neither lifts a block nor puts one on a clean company.
+        (The merge wizard, which declares two records the same party, carries
+        the block to the survivor instead.)"""
+        new_parent = self.browse(vals["parent_id"]) if vals.get("parent_id") else None
+        for partner in self.filtered("id"):
+            old_entity = partner.commercial_partner_id
+            parent = partner.parent_id if "parent_id" not in vals else new_parent
+            is_company = partner.is_company
+            if "is_company" in vals:
+                is_company = bool(vals["is_company"])
+            elif "company_type" in vals:
+                is_company = vals["company_type"] == "company"
+            new_entity = partner if is_company or not parent else parent.commercial_partner_id
+            if new_entity == old_entity:
+                continue
+            missing = self._bo_blocks_missing(
+                old_entity._bo_supplier_blocks(), new_entity._bo_supplier_blocks()
             )
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s belongs to %(entity)s, which is %(blocks)s: it cannot "
+                        "become part of %(new)s, whose orders it would then pass as. Create "
+                        "a new contact under %(new)s instead, or ask a Back Office manager "
+                        "to decide on %(entity)s first.",
+                        partner=partner.display_name,
+                        entity=old_entity.display_name,
+                        blocks=self._bo_describe_blocks(missing),
+                        new=new_entity.display_name,
+                    )
+                )
 
-    def _bo_value_changes(self, fname, vals):
-        field = self._fields[fname]
-        new = field.convert_to_record(field.convert_to_cache(vals[fname], self), self)
-        return any(partner[fname] != new for partner in self)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._bo_check_protected_values(vals, creating=True)
-        return super().create(vals_list)
+    @bo_guard.writes(*EVALUATION_FIELDS)
+    def _bo_take_blocks(self, blocks, origin):
+        """Give this commercial entity the ``blocks`` of the supplier(s) merged
+        into it (``origin``: their names), with a note in its chatter."""
+        self.ensure_one()
+        described = self._bo_describe_blocks(blocks)
+        reason = self.env._(
+            "Block of %(origin)s (%(blocks)s) carried over: merged into this partner.",
+            origin=origin,
+            blocks=described,
+        )
+        if blocks["state"]:
+            self._bo_set_qualification(blocks["state"], reason)
+        companies = self.env["res.company"].sudo().browse(sorted(blocks["class_c"]))
+        for company in companies:
+            # sudo: the class is set by the evaluation only; the merge keeps it
+            self.sudo().with_company(company).write(
+                {"bo_evaluation_class": "c", "bo_evaluation_score": blocks["class_c"][company.id]}
+            )
+        # sudo: whoever merges leaves the note (they may not write the partner)
+        self.sudo().message_post(
+            body=Markup("<strong>%s</strong>") % reason, subtype_xmlid="mail.mt_note"
+        )
 
     def write(self, vals):
-        self._bo_check_protected_values(vals)
+        if any(key in vals for key in COMMERCIAL_KEYS):
+            self._bo_check_commercial_move(vals)
         return super().write(vals)

@@ -10,3 +10,8 @@ from . import test_find_suppliers
 from . import test_offer_comparison
 from . import test_supplier_evaluation
 from . import test_evaluation_policy
+from . import test_field_reading
+from . import test_guard_attacks
+from . import test_same_party
+from . import test_replenishment_class_c
+from . import test_supplier_document_guard

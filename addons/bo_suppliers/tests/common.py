@@ -1,8 +1,8 @@
-from odoo import Command
-from odoo.tests import Form, TransactionCase, new_test_user
+from odoo.addons.bo_base.tests.common import BoUsersCommon
+from odoo.tests import Form
 
 
-class BoSuppliersCommon(TransactionCase):
+class BoSuppliersCommon(BoUsersCommon):
     """A purchasing office in the main company: its users, a supplier and a
     product to buy, plus a second company with its own clerk."""
 
@@ -10,29 +10,24 @@ class BoSuppliersCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
-        cls.company = cls.env.company
-        cls.other_company = cls.env["res.company"].create({"name": "Altra Azienda S.r.l."})
 
-        cls.clerk = cls._user(
+        cls.clerk = cls._bo_user(
             "bo_sup_clerk", "Carla Clerk", "bo_base.group_bo_user,purchase.group_purchase_user"
         )
-        cls.manager = cls._user(
+        cls.manager = cls._bo_user(
             "bo_sup_mgr",
             "Mario Manager",
             "bo_base.group_bo_manager,purchase.group_purchase_manager",
         )
-        cls.accountant = cls._user(
-            "bo_sup_accountant", "Alba Accountant", "account.group_account_invoice"
-        )
-        cls.purchase_user = cls._user("bo_sup_buyer", "Bruno Buyer", "purchase.group_purchase_user")
-        cls.internal_user = cls._user("bo_sup_internal", "Ivo Internal", "base.group_user")
-        cls.portal_user = cls._user("bo_sup_portal", "Paola Portal", "base.group_portal")
-        cls.other_clerk = cls._user(
+        cls.accountant = cls.users["accountant"]
+        cls.purchase_user = cls.users["purchase_user"]
+        cls.internal_user = cls.users["internal"]
+        cls.portal_user = cls.users["portal"]
+        cls.other_clerk = cls._bo_user(
             "bo_sup_other_clerk",
             "Olga Other",
             "bo_base.group_bo_user,purchase.group_purchase_user",
-            company_id=cls.other_company.id,
-            company_ids=[Command.set(cls.other_company.ids)],
+            company=cls.other_company,
         )
         if "bo_escalation_user_id" in cls.company._fields:
             cls.company.bo_escalation_user_id = cls.manager
@@ -65,17 +60,20 @@ class BoSuppliersCommon(TransactionCase):
     # ------------------------------------------------------------------
 
     @classmethod
-    def _user(cls, login, name, groups, **values):
+    def _bo_user(cls, login, name, groups, **values):
         # Everyone in the test's time zone: "today" (expiries, deadlines) is
         # then the same day for all of them, whatever the hour of the run.
         values.setdefault("tz", cls.env.user.tz or "UTC")
-        return new_test_user(
-            cls.env(context=dict(cls.env.context, no_reset_password=True)),
-            login=login,
-            name=name,
-            email=f"{login}@example.com",
-            groups=groups,
-            **values,
+        return super()._bo_user(login, name, groups, **values)
+
+    @classmethod
+    def _other_company_manager(cls):
+        """A back-office and purchase manager of the other company."""
+        return cls._bo_user(
+            "bo_sup_other_mgr",
+            "Otto Other",
+            "bo_base.group_bo_manager,purchase.group_purchase_manager",
+            company=cls.other_company,
         )
 
     def _new_purchase_order(self, partner=None, lines=None, user=None):

@@ -61,6 +61,18 @@ class BoSuppliersPaymentCommon(BoSuppliersCommon):
                 edit(form)
         return bill
 
+    @staticmethod
+    def _first_line(**values):
+        """An ``edit`` for :meth:`_bill_from_order`: the accountant types
+        ``values`` (quantity, unit price) on the bill's first line."""
+
+        def edit(form):
+            with form.invoice_line_ids.edit(0) as line:
+                for name, value in values.items():
+                    setattr(line, name, value)
+
+        return edit
+
     def _bill(self, ref, amount, invoice_date=None, move_type="in_invoice", partner=None):
         """A bill typed in by the accountant, without a purchase order."""
         form = Form(

@@ -2,7 +2,6 @@ import base64
 
 import psycopg2
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -70,7 +69,9 @@ class TestAccessQualification(BoQualificationCommon):
         self.assertEqual(copied.bo_qualification_state, "prospect")
 
     def test_attack_forged_privilege_context_refused(self):
-        partner = self.supplier.with_user(self.manager).with_context(bo_suppliers_privileged=True)
+        partner = self.supplier.with_user(self.manager).with_context(
+            bo_suppliers_privileged=True, bo_guard_grant={"res.partner": ["*"]}
+        )
         with self.assertRaises(AccessError):
             partner.write({"bo_qualification_state": "qualified"})
 
@@ -93,9 +94,37 @@ class TestAccessQualification(BoQualificationCommon):
             line.sudo().write({"reason": "changed"})
         with self.assertRaises(UserError):
             line.sudo().unlink()
-        with self.assertRaises(AccessError):
+        with self.assertRaises(UserError):
             line.sudo().copy()
         self.assertEqual(line.reason, "Check")
+
+    def test_attack_default_keys_through_the_qualification_action_are_ignored(self):
+        """The action is granted the history's fields: an RPC client's default_
+        keys must not write the step's date, author or previous state."""
+        wizard = (
+            self.env["bo.supplier.qualification.wizard"]
+            .with_user(self.manager)
+            .create({"partner_id": self.supplier.id, "new_state": "blocked", "reason": "Frode"})
+        )
+        wizard.with_context(
+            default_date="2001-02-03 04:05:06",
+            default_user_id=self.clerk.id,
+            default_state_from="qualified",
+            default_valid_until="2099-01-01",
+        ).action_apply()
+        step = self.supplier.bo_qualification_ids
+        self.assertRecordValues(
+            step,
+            [
+                {
+                    "user_id": self.manager.id,
+                    "state_from": "prospect",
+                    "state": "blocked",
+                    "valid_until": False,
+                }
+            ],
+        )
+        self.assertNotEqual(step.date.year, 2001)
 
     def test_supplier_with_history_cannot_be_deleted(self):
         self._qualify("blocked", reason="Fraud")
@@ -239,13 +268,7 @@ class TestAccessQualification(BoQualificationCommon):
         self.assertEqual(order.bo_supplier_state, "prospect")
 
     def test_other_company_buyer_cannot_qualify_our_own_supplier(self):
-        other_manager = self._user(
-            "bo_sup_other_mgr",
-            "Otto Other",
-            "bo_base.group_bo_manager,purchase.group_purchase_manager",
-            company_id=self.other_company.id,
-            company_ids=[Command.set(self.other_company.ids)],
-        )
+        other_manager = self._other_company_manager()
         wizard = self.env["bo.supplier.qualification.wizard"].with_user(other_manager)
         with self.assertRaises(AccessError):
             wizard.create(

@@ -1,15 +1,16 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.addons.bo_base.tests.common import QueryGrowthMixin
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from ..models.account_move import normalize_bill_reference
+from ..models.account_move_duplicate import normalize_bill_reference
 from .common_payment import BoSuppliersPaymentCommon
 
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestDuplicateBills(BoSuppliersPaymentCommon):
+class TestDuplicateBills(QueryGrowthMixin, BoSuppliersPaymentCommon):
     def test_reference_normalisation(self):
         self.assertEqual(normalize_bill_reference("FT 2024/000123"), "ft2024123")
         self.assertEqual(normalize_bill_reference("ft-2024-123"), "ft2024123")
@@ -85,16 +86,9 @@ class TestDuplicateBills(BoSuppliersPaymentCommon):
         order = self._confirmed_order([(self.product, 10, 40.0)])
         self._receive(order, {order.order_line: 10})
 
-        def quantity(qty):
-            def edit(form):
-                with form.invoice_line_ids.edit(0) as line:
-                    line.quantity = qty
-
-            return edit
-
-        first = self._bill_from_order(order, edit=quantity(6), ref="FT-501")
+        first = self._bill_from_order(order, edit=self._first_line(quantity=6), ref="FT-501")
         first.with_user(self.accountant).action_post()
-        second = self._bill_from_order(order, edit=quantity(4), ref="FT-502")
+        second = self._bill_from_order(order, edit=self._first_line(quantity=4), ref="FT-502")
         self.assertFalse(second.bo_duplicate_bill_ids)
         second.with_user(self.accountant).action_post()
         reversal = Form(
@@ -124,13 +118,11 @@ class TestDuplicateBills(BoSuppliersPaymentCommon):
             bills |= self._bill(f"N-{number}", 100.0 + number)
         self._attach(bills[0])
 
-        def queries(records):
-            records.invalidate_recordset()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            records.mapped("bo_duplicate_bill_ids")
-            return self.env.cr.sql_log_count - before
-
-        queries(bills)  # warm the caches of the models involved
         # prefetching may differ by a query or two, a search per bill adds seven
-        self.assertLessEqual(queries(bills), queries(bills[0]) + 2)
+        self.assertQueriesDoNotGrow(
+            lambda records: records.mapped("bo_duplicate_bill_ids"),
+            bills[0],
+            bills,
+            warm_up=bills,
+            slack=2,
+        )

@@ -1,8 +1,8 @@
 from odoo import Command
+from odoo.addons.bo_base.models import bo_guard
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from ..models.bo_supplier_qualification import bo_privileged
 from .common import BoSuppliersCommon
 
 
@@ -20,7 +20,7 @@ class TestEvaluationPolicy(BoSuppliersCommon):
             {"name": "Rita Vendite", "parent_id": cls.class_c.id}
         )
         # as the evaluation leaves it
-        bo_privileged(cls.class_c.sudo()).write(
+        bo_guard.grant(cls.class_c.sudo(), "bo_evaluation_score", "bo_evaluation_class").write(
             {"bo_evaluation_score": 42.0, "bo_evaluation_class": "c"}
         )
 
@@ -120,10 +120,11 @@ class TestEvaluationPolicy(BoSuppliersCommon):
             self._override(order, user=self.clerk)
         with self.assertRaises(AccessError):
             order.with_user(self.clerk).write(
-                {"bo_supplier_override_user_id": self.manager.id, "bo_supplier_override_class": "c"}
+                {"bo_override_user_id": self.manager.id, "bo_override_reason": "c"}
             )
         self._override(order)
-        self.assertEqual(order.bo_supplier_override_class, "c")
+        self.assertEqual(order.bo_override_user_id, self.manager)
+        self.assertTrue(order._bo_override_covers())
         self.assertTrue(order.message_ids.filtered(lambda m: "(class C) overridden" in str(m.body)))
         self.assertFalse(order.bo_class_c_blocked)
         order.with_user(self.clerk).button_confirm()
@@ -201,7 +202,9 @@ class TestEvaluationPolicy(BoSuppliersCommon):
 
     def test_class_b_supplier_is_never_blocked(self):
         self._policy("block")
-        bo_privileged(self.class_c.sudo()).write({"bo_evaluation_class": "b"})
+        bo_guard.grant(self.class_c.sudo(), "bo_evaluation_class").write(
+            {"bo_evaluation_class": "b"}
+        )
         order = self._new_purchase_order(partner=self.class_c)
         order.button_confirm()
         self.assertEqual(order.state, "purchase")

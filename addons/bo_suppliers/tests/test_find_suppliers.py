@@ -1,8 +1,8 @@
 from odoo import Command
+from odoo.addons.bo_base.models import bo_guard
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from ..models.bo_supplier_qualification import bo_privileged
 from .common import BoSuppliersCommon
 
 
@@ -46,7 +46,7 @@ class BoOfferCommon(BoSuppliersCommon):
             }
         )
         if evaluation:
-            bo_privileged(partner.sudo()).write(
+            bo_guard.grant(partner.sudo(), "bo_evaluation_class", "bo_evaluation_score").write(
                 {"bo_evaluation_class": evaluation[0], "bo_evaluation_score": evaluation[1]}
             )
         return partner
@@ -222,7 +222,7 @@ class TestFindSuppliers(BoOfferCommon):
             self.env["bo.find.suppliers"].with_user(self.internal_user).create({})
         with self.assertRaises(AccessError):
             self.env["bo.find.suppliers"].with_user(self.portal_user).create({})
-        bo_only = self._user("bo_sup_only", "Olivia Office", "bo_base.group_bo_user")
+        bo_only = self._bo_user("bo_sup_only", "Olivia Office", "bo_base.group_bo_user")
         wizard = self._finder(user=bo_only).save()
         self.assertEqual(len(wizard.result_ids), 3, "the search works, without prices paid")
         wizard.result_ids[:1].selected = True
@@ -243,7 +243,7 @@ class TestFindSuppliers(BoOfferCommon):
         self.assertFalse(any(wizard.result_ids.mapped("price_estimate")))
 
     def test_request_to_class_c_supplier_refused_when_the_company_blocks_them(self):
-        bo_privileged(self.supplier_fr.sudo()).write(
+        bo_guard.grant(self.supplier_fr.sudo(), "bo_evaluation_class", "bo_evaluation_score").write(
             {"bo_evaluation_class": "c", "bo_evaluation_score": 40.0}
         )
         self.company.bo_evaluation_class_c_policy = "block"

@@ -102,7 +102,7 @@ class TestOfferComparison(BoOfferCommon):
         self.assertEqual(set(self.orders.mapped("state")), {"sent"})
 
     def test_only_purchase_users_choose(self):
-        bo_only = self._user("bo_sup_only_choose", "Olivia Office", "bo_base.group_bo_user")
+        bo_only = self._bo_user("bo_sup_only_choose", "Olivia Office", "bo_base.group_bo_user")
         for user in (bo_only, self.accountant, self.internal_user):
             with self.assertRaises(AccessError):
                 self._choose(self.order_de, user=user)

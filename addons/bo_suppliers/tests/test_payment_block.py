@@ -12,11 +12,9 @@ class TestPaymentBlock(BoSuppliersPaymentCommon):
         self.order = self._confirmed_order([(self.product, 10, 40.0)])
         self._receive(self.order, {self.order.order_line: 10})
 
-        def raise_price(form):
-            with form.invoice_line_ids.edit(0) as line:
-                line.price_unit = 48.0
-
-        self.bill = self._bill_from_order(self.order, edit=raise_price, ref="FT-BLOCK")
+        self.bill = self._bill_from_order(
+            self.order, edit=self._first_line(price_unit=48.0), ref="FT-BLOCK"
+        )
         self.bill.with_user(self.accountant).action_post()
         self.assertTrue(self.bill.bo_payment_blocked)
 
@@ -113,8 +111,8 @@ class TestPaymentBlock(BoSuppliersPaymentCommon):
     def test_rpc_writes_of_block_and_release_refused(self):
         for user in (self.accountant, self.clerk, self.manager):
             for vals in (
-                {"bo_release_user_id": user.id, "bo_release_reason": "x"},
-                {"bo_release_digest": self.bill.bo_release_digest or "x"},
+                {"bo_override_user_id": user.id, "bo_override_reason": "x"},
+                {"bo_override_digest": self.bill._bo_override_fingerprint()},
                 {"bo_payment_blocked": False},
                 {"bo_match_state": "matched"},
                 {"bo_not_duplicate_user_id": user.id},
@@ -126,28 +124,42 @@ class TestPaymentBlock(BoSuppliersPaymentCommon):
                 {
                     "move_type": "in_invoice",
                     "partner_id": self.supplier.id,
-                    "bo_release_user_id": self.accountant.id,
+                    "bo_override_user_id": self.accountant.id,
                 }
             )
         copy = self.bill.with_user(self.accountant).copy()
-        self.assertFalse(copy.bo_release_user_id)
+        self.assertFalse(copy.bo_override_user_id)
 
-    def test_forged_privilege_context_neither_releases_nor_pays(self):
-        """An RPC client sends any context: the accountant's forged privilege
-        flag writes no release, and the bill stays blocked for payment."""
-        forged = self.bill.with_user(self.accountant).with_context(bo_suppliers_privileged=True)
-        with self.assertRaises(AccessError):
-            forged.write(
-                {
-                    "bo_release_user_id": self.accountant.id,
-                    "bo_release_reason": "forged",
-                    "bo_release_digest": self.bill._bo_release_fingerprint(),
-                }
-            )
-        self.assertFalse(self.bill.bo_release_user_id)
+    def test_attack_accountant_forges_the_release_context_then_pays(self):
+        """The hole of issue #20: the release trusted a plain context value, so an
+        accountant's RPC client wrote the release and then paid the bill."""
+        forged_contexts = (
+            {"bo_suppliers_privileged": True},
+            {"bo_guard_grant": {"account.move": ["*"]}},
+            {"bo_guard_grant": "Grant({'account.move': frozenset({'*'})})"},
+        )
+        release = {
+            "bo_override_user_id": self.manager.id,
+            "bo_override_reason": "Rilasciata da me",
+            "bo_override_date": "2026-01-01 10:00:00",
+            "bo_override_digest": self.bill._bo_override_fingerprint(),
+        }
+        bill = self.bill.with_user(self.accountant)
+        for context in forged_contexts:
+            with self.subTest(context=context):
+                with self.assertRaises(AccessError):
+                    bill.with_context(**context).write(release)
+                with self.assertRaises(AccessError):
+                    bill.with_context(**context)._bo_release_payment("Rilasciata da me")
+                register = Form(
+                    self.env["account.payment.register"]
+                    .with_user(self.accountant)
+                    .with_context(active_model="account.move", active_ids=self.bill.ids, **context)
+                ).save()
+                with self.assertRaisesRegex(UserError, "blocked for payment"):
+                    register.action_create_payments()
+        self.assertFalse(self.bill.bo_override_user_id)
         self.assertTrue(self.bill.bo_payment_blocked)
-        with self.assertRaisesRegex(UserError, "Back Office manager"):
-            self._pay(self.bill)
         self.assertEqual(self.bill.payment_state, "not_paid")
 
     # -- release ---------------------------------------------------------
@@ -170,11 +182,11 @@ class TestPaymentBlock(BoSuppliersPaymentCommon):
         self.env.cr.precommit.run()  # the tracking is written at commit
         self.bill.invalidate_recordset(["message_ids"])
         self.assertFalse(self.bill.bo_payment_blocked)
-        self.assertEqual(self.bill.bo_release_user_id, self.manager)
+        self.assertEqual(self.bill.bo_override_user_id, self.manager)
         bodies = " ".join(self.bill.message_ids.mapped("body"))
         self.assertIn("Aumento listino concordato", bodies)
         tracked = self.bill.message_ids.tracking_value_ids.field_id.mapped("name")
-        self.assertIn("bo_release_user_id", tracked)
+        self.assertIn("bo_override_user_id", tracked)
         self._pay(self.bill)
         self.assertIn(self.bill.payment_state, ("paid", "in_payment"))
 
@@ -210,13 +222,7 @@ class TestPaymentBlock(BoSuppliersPaymentCommon):
                 self.assertFalse(wizard.with_user(user).has_access("read"))
 
     def test_other_company_manager_cannot_release(self):
-        other_manager = self._user(
-            "bo_sup_other_mgr",
-            "Otto Other",
-            "bo_base.group_bo_manager,purchase.group_purchase_manager",
-            company_id=self.other_company.id,
-            company_ids=[Command.set(self.other_company.ids)],
-        )
+        other_manager = self._other_company_manager()
         with self.assertRaises(AccessError):
             self.bill.with_user(other_manager)._bo_release_payment("altra azienda")
         self.assertTrue(self.bill.bo_payment_blocked)

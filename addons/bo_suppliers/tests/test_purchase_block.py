@@ -98,34 +98,36 @@ class TestPurchaseBlock(BoQualificationCommon):
     def test_attack_override_fields_written_by_rpc_refused(self):
         order = self._new_purchase_order(partner=self.blocked_supplier)
         values = {
-            "bo_supplier_override_user_id": self.manager.id,
-            "bo_supplier_override_state": "blocked",
-            "bo_supplier_override_reason": "trust me",
+            "bo_override_user_id": self.manager.id,
+            "bo_override_digest": order._bo_override_fingerprint(),
+            "bo_override_reason": "trust me",
         }
         for user in (self.clerk, self.manager):
             with self.assertRaises(AccessError):
                 order.with_user(user).write(values)
         with self.assertRaises(AccessError):
-            order.sudo().write({"bo_supplier_override_reason": "sudo"})
+            order.sudo().write({"bo_override_reason": "sudo"})
         with self.assertRaises(AccessError):
             self.env["purchase.order"].with_user(self.manager).create(
                 {"partner_id": self.blocked_supplier.id, **values}
             )
         with self.assertRaises(AccessError):
             order.with_user(self.manager).copy(values)
-        self.assertFalse(order.bo_supplier_override_user_id)
+        self.assertFalse(order.bo_override_user_id)
 
     def test_attack_forged_privilege_context_refused(self):
         order = self._new_purchase_order(partner=self.blocked_supplier)
-        forged = order.with_user(self.manager).with_context(bo_suppliers_privileged=True)
+        forged = order.with_user(self.manager).with_context(
+            bo_suppliers_privileged=True, bo_guard_grant={"purchase.order": ["*"]}
+        )
         with self.assertRaises(AccessError):
-            forged.write({"bo_supplier_override_user_id": self.manager.id})
+            forged.write({"bo_override_user_id": self.manager.id})
 
     def test_manager_override_releases_that_order_only_and_is_in_chatter(self):
         order = self._new_purchase_order(partner=self.blocked_supplier)
         other = self._new_purchase_order(partner=self.blocked_supplier)
         self._override(order, reason="Only supplier of this casting")
-        self.assertEqual(order.bo_supplier_override_user_id, self.manager)
+        self.assertEqual(order.bo_override_user_id, self.manager)
         note = order.message_ids.filtered(lambda m: "Only supplier of this casting" in str(m.body))
         self.assertTrue(note)
         order.with_user(self.clerk).button_confirm()
@@ -133,7 +135,7 @@ class TestPurchaseBlock(BoQualificationCommon):
         with self.assertRaises(UserError):
             other.button_confirm()
         copied = order.copy()
-        self.assertFalse(copied.bo_supplier_override_user_id)
+        self.assertFalse(copied.bo_override_user_id)
         with self.assertRaises(UserError):
             copied.button_confirm()
 
@@ -157,7 +159,7 @@ class TestPurchaseBlock(BoQualificationCommon):
         )
         self._qualify("blocked", reason="Fraud", partner=other_blocked)
         order.write({"partner_id": other_blocked.id})
-        self.assertFalse(order.bo_supplier_override_user_id)
+        self.assertFalse(order._bo_override_covers(), "the override covered the other supplier")
         with self.assertRaises(UserError):
             order.button_confirm()
 

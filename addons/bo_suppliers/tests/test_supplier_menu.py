@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo.addons.bo_base.tests.common import new_bo_user
 from odoo.tests import TransactionCase, tagged
 
 
@@ -7,27 +7,11 @@ class TestSupplierMenu(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        users = cls.env["res.users"].with_context(no_reset_password=True)
-        cls.clerk = users.create(
-            {
-                "name": "Supplier Clerk",
-                "login": "supplier_clerk",
-                "group_ids": [Command.set([cls.env.ref("bo_base.group_bo_user").id])],
-            }
+        cls.clerk = new_bo_user(
+            cls.env, "supplier_clerk", "Supplier Clerk", "bo_base.group_bo_user"
         )
-        cls.buyer = users.create(
-            {
-                "name": "Buyer",
-                "login": "supplier_buyer",
-                "group_ids": [
-                    Command.set(
-                        [
-                            cls.env.ref("bo_base.group_bo_user").id,
-                            cls.env.ref("purchase.group_purchase_user").id,
-                        ]
-                    )
-                ],
-            }
+        cls.buyer = new_bo_user(
+            cls.env, "supplier_buyer", "Buyer", "bo_base.group_bo_user,purchase.group_purchase_user"
         )
 
     def test_clerk_opens_supplier_register_listing_vendors_only(self):

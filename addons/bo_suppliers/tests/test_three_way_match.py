@@ -21,22 +21,15 @@ class TestThreeWayMatch(BoSuppliersPaymentCommon):
         order = self._confirmed_order([(self.product, 10, 40.0)])
         self._receive(order, {order.order_line: 10})
 
-        def raise_price(form):
-            with form.invoice_line_ids.edit(0) as line:
-                line.price_unit = 45.0
-
-        bill = self._bill_from_order(order, edit=raise_price)
+        bill = self._bill_from_order(order, edit=self._first_line(price_unit=45.0))
         self.assertEqual(bill.bo_match_state, "mismatch")
         self.assertTrue(bill.bo_payment_blocked)
         self.assertIn("unit price", bill.bo_match_reasons)
         self.assertIn(order.name, bill.bo_match_reasons)
 
-        def within_tolerance(form):
-            with form.invoice_line_ids.edit(0) as line:
-                line.price_unit = 40.5
-
         with_tolerance = self._bill_from_order(
-            self._receive_order_of([(self.product, 10, 40.0)], 10), edit=within_tolerance
+            self._receive_order_of([(self.product, 10, 40.0)], 10),
+            edit=self._first_line(price_unit=40.5),
         )
         self.assertEqual(with_tolerance.bo_match_state, "matched")
 
@@ -51,11 +44,7 @@ class TestThreeWayMatch(BoSuppliersPaymentCommon):
         )
         order = self._receive_order_of([(self.product, 10, 40.0)], 10)
 
-        def raise_price(form):
-            with form.invoice_line_ids.edit(0) as line:
-                line.price_unit = 45.0
-
-        bill = self._bill_from_order(order, edit=raise_price)
+        bill = self._bill_from_order(order, edit=self._first_line(price_unit=45.0))
         self.assertEqual(bill.bo_match_state, "matched")
 
     def test_clerk_cannot_loosen_supplier_tolerances(self):
@@ -71,11 +60,7 @@ class TestThreeWayMatch(BoSuppliersPaymentCommon):
         order = self._confirmed_order([(self.product, 10, 40.0)])
         self._receive(order, {order.order_line: 6})
 
-        def bill_all(form):
-            with form.invoice_line_ids.edit(0) as line:
-                line.quantity = 10
-
-        bill = self._bill_from_order(order, edit=bill_all)
+        bill = self._bill_from_order(order, edit=self._first_line(quantity=10))
         self.assertTrue(bill.bo_payment_blocked)
         self.assertIn("6.0 received", bill.bo_match_reasons)
         bill.with_user(self.accountant).action_post()
@@ -92,11 +77,7 @@ class TestThreeWayMatch(BoSuppliersPaymentCommon):
         order = self._confirmed_order([(self.product, 10, 40.0)])
         self._receive(order, {order.order_line: 6})
 
-        def bill_all(form):
-            with form.invoice_line_ids.edit(0) as line:
-                line.quantity = 10
-
-        bill = self._bill_from_order(order, edit=bill_all)
+        bill = self._bill_from_order(order, edit=self._first_line(quantity=10))
         self.assertTrue(bill.bo_payment_blocked)
         self._receive(order, {order.order_line: 4})
         bill.with_user(self.clerk).action_bo_check_match()
@@ -109,34 +90,23 @@ class TestThreeWayMatch(BoSuppliersPaymentCommon):
         self.assertEqual(len(bill.invoice_line_ids), 2)
         self.assertEqual(bill.bo_match_state, "matched")
 
-        def swap_prices(form):
-            with form.invoice_line_ids.edit(0) as line:
-                line.price_unit = 50.0
-
         # the line of the 40.00 order line billed at 50.00: the other line of
         # the same product at 50.00 does not cover it
         order2 = self._receive_order_of([(self.product, 5, 40.0), (self.product, 5, 50.0)], 5)
-        bill2 = self._bill_from_order(order2, edit=swap_prices)
+        bill2 = self._bill_from_order(order2, edit=self._first_line(price_unit=50.0))
         self.assertEqual(bill2.bo_match_state, "mismatch")
 
     def test_two_bills_for_one_order_count_posted_quantities(self):
         order = self._confirmed_order([(self.product, 10, 40.0)])
         self._receive(order, {order.order_line: 10})
 
-        def quantity(qty):
-            def edit(form):
-                with form.invoice_line_ids.edit(0) as line:
-                    line.quantity = qty
-
-            return edit
-
-        first = self._bill_from_order(order, edit=quantity(6), ref="FT-1")
+        first = self._bill_from_order(order, edit=self._first_line(quantity=6), ref="FT-1")
         first.with_user(self.accountant).action_post()
-        second = self._bill_from_order(order, edit=quantity(4), ref="FT-2")
+        second = self._bill_from_order(order, edit=self._first_line(quantity=4), ref="FT-2")
         self.assertEqual(second.bo_match_state, "matched")
         second.with_user(self.accountant).action_post()
         # a draft bill does not count; the posted ones do
-        third = self._bill_from_order(order, edit=quantity(1), ref="FT-3")
+        third = self._bill_from_order(order, edit=self._first_line(quantity=1), ref="FT-3")
         self.assertEqual(third.bo_match_state, "mismatch")
         self.assertIn("11.0 billed", third.bo_match_reasons)
 
@@ -144,12 +114,7 @@ class TestThreeWayMatch(BoSuppliersPaymentCommon):
         self.company.bo_three_way_match = False
         order = self._confirmed_order([(self.product, 10, 40.0)])
 
-        def raise_price(form):
-            with form.invoice_line_ids.edit(0) as line:
-                line.quantity = 10
-                line.price_unit = 90.0
-
-        bill = self._bill_from_order(order, edit=raise_price)
+        bill = self._bill_from_order(order, edit=self._first_line(quantity=10, price_unit=90.0))
         bill.with_user(self.accountant).action_post()
         self.assertFalse(bill.bo_match_state)
         self.assertFalse(bill.bo_payment_blocked)

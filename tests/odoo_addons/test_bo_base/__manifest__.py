@@ -1,6 +1,6 @@
 {
     "name": "Back Office Base Tests",
-    "summary": "Test-only model for the deadline mixin: install in test databases only",
+    "summary": "Test-only models for the bo_base mixins and the guard (test databases only)",
     "version": "19.0.1.0.0",
     "category": "Hidden/Tests",
     "author": "Back Office Suite",

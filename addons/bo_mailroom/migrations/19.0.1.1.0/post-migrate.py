@@ -17,8 +17,7 @@ def migrate(cr, version):
     entries = env["bo.mail.register"].search(
         [("name", "!=", False), ("partner_id", "!=", False), ("partner_address", "=", False)]
     )
-    for entry in entries:
-        entry._bo_write_privileged(entry._bo_correspondent_snapshot())
+    entries._bo_snapshot_correspondent()
     # Raw SQL: the old files are evidence, protected against ORM writes; only
     # who may read them changes, not their content.
     cr.execute(
