@@ -62,8 +62,6 @@ class SaleOrder(models.Model):
         help="Quotations: the end of their validity. Confirmed orders: the earliest "
         "of the commitment date and the scheduled dates of the open deliveries.",
     )
-    # the deadline's marks are the nightly job's: a reminder or an escalation
-    # is not skipped by writing that it was sent
 
     @api.model
     def _group_expand_bo_stage(self, stages, domain):
