@@ -73,3 +73,25 @@ class TestChangedAfterConfirm(BoOrdersCommon):
         self.assertFalse(
             (order.message_ids - messages).filtered(lambda m: "back-office checks" in m.body)
         )
+
+    def test_a_line_created_on_the_line_model_is_checked_too(self):
+        """The same change through the line model, by RPC."""
+        order = self._confirmed_order()
+        self.env["sale.order.line"].with_user(self.clerk).create(
+            {"order_id": order.id, "product_id": self.screws.id, "product_uom_qty": 40}
+        )
+        self.assertEqual(len(self._desk_activities(order)), 1)
+
+    def test_a_line_imported_on_the_line_model_is_checked_too(self):
+        other = self._confirmed_order()
+        result = (
+            self.env["sale.order.line"]
+            .with_user(self.clerk)
+            .load(
+                ["order_id/.id", "product_id/.id", "product_uom_qty"],
+                [[str(other.id), str(self.screws.id), "40"]],
+            )
+        )
+        self.assertFalse(result["messages"], result["messages"])
+        self.assertEqual(len(other.order_line), 2, "the imported line is kept")
+        self.assertEqual(len(self._desk_activities(other)), 1)
