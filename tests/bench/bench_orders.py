@@ -8,7 +8,7 @@ ratio with/without. Nothing is committed: each database is rolled back.
 Usage (Odoo's python, from the repository root)::
 
     /opt/odoo19-venv/bin/python tests/bench/bench_orders.py \\
-        --db-with ord_bench_with --db-without ord_bench_without [--orders 200] \\
+        --db-with ord_bench_with --db-without ord_bench_without [--orders 80] \\
         [--rounds 4] [--max-ratio 1.15] \\
         [--addons-path /opt/odoo19/addons,addons]
 
@@ -20,10 +20,14 @@ installed in both, see ``test_benchmarks.py``): the ratio is what our
 addons and the OCA modules they bring cost on top of the same Odoo. In the first
 database every order check of the company is activated (as warnings, so that
 no order stops) before the run. The query ratio's goal is
-``QUERY_RATIO_GOAL`` (issue #20), gated at ``--max-query-ratio`` (today's
-level, so that it cannot get worse) until it is reached; the time ratio's goal
-is ``--max-ratio``; the exit code is 1 when the query ratio is above it, or the time ratio
-far above it (see ``figures.py``), so CI can use it as a gate.
+``QUERY_RATIO_GOAL`` (issue #20), also its gate (``--max-query-ratio``); the
+time ratio's goal is ``--max-ratio``; the exit code is 1 when the query ratio
+is above its gate, or the time ratio far above its goal (see ``figures.py``),
+so CI can use it as a gate.
+
+Every order costs the same queries, so the query ratio is the same for any
+number of orders; 80 orders in 4 rounds keep the time ratio steady enough for
+its gate (far past the goal only) and the run short.
 """
 
 import argparse
@@ -38,11 +42,10 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 
 # At most 3% more queries than stock Odoo for the whole flow (issue #20).
-# Measured 1.032 on 2026-12-03 (159.0 and 164.0 queries per order): the
+# Measured 1.019 on 2026-12-03 (159.0 and 162.0 queries per order): the
 # order checks' overdue receivables (1) and sale_stock's forecast for the
-# stock check (3), OCA's agents clearing the lines they recompute (2).
+# stock check (3); the flow has one UPDATE statement fewer than stock Odoo's.
 QUERY_RATIO_GOAL = 1.03
-QUERY_RATIO_GATE = 1.04
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -51,10 +54,10 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db-with", required=True, help="database with bo_orders")
     parser.add_argument("--db-without", required=True, help="database without bo_orders")
-    parser.add_argument("--orders", type=int, default=200, help="orders per database")
+    parser.add_argument("--orders", type=int, default=80, help="orders per database")
     parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds")
     parser.add_argument("--max-ratio", type=float, default=1.15)
-    parser.add_argument("--max-query-ratio", type=float, default=QUERY_RATIO_GATE)
+    parser.add_argument("--max-query-ratio", type=float, default=QUERY_RATIO_GOAL)
     parser.add_argument(
         "--addons-path",
         default=f"/opt/odoo19/addons,{os.path.join(ROOT, 'addons')}",

@@ -85,7 +85,7 @@ def test_order_flow_benchmark_against_stock_odoo(odoo_server):
             "bench_orders.py",
             f"--db-with={odoo_server.db}",
             f"--db-without={without}",
-            f"--orders={os.environ.get('BO_BENCH_ORDERS', '200')}",
+            f"--orders={os.environ.get('BO_BENCH_ORDERS', '80')}",
             f"--addons-path={odoo_server.addons_path}",
         )
     finally:

@@ -21,6 +21,7 @@ from . import bo_enasarco_firr_bracket
 from . import commission_settlement
 from . import bo_sale_agreement
 from . import bo_sale_agreement_line
+from . import commission_mixin
 from . import sale_order_line
 from . import account_move
 from . import account_move_line

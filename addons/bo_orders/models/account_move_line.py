@@ -11,3 +11,8 @@ class AccountMoveLine(models.Model):
     any_settled = fields.Boolean(compute_sudo=True, groups="base.group_user")
     # internal users read the agents of the items their role reads (record rules)
     agent_ids = fields.One2many(groups="base.group_user")
+
+    def _compute_agent_ids(self):
+        # see commission.mixin's _bo_lines_agents_to_compute
+        lines = self._bo_lines_agents_to_compute(lambda line: line.move_id.partner_id)
+        return super(AccountMoveLine, lines)._compute_agent_ids()

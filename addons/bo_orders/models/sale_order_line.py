@@ -25,6 +25,11 @@ class SaleOrderLine(models.Model):
             self._bo_product_lines().order_id._bo_check_changed_after_confirm()
         return res
 
+    def _compute_agent_ids(self):
+        # see commission.mixin's _bo_lines_agents_to_compute
+        lines = self._bo_lines_agents_to_compute(lambda line: line.order_id.partner_id)
+        return super(SaleOrderLine, lines)._compute_agent_ids()
+
     def _bo_product_lines(self):
         """The lines the checks read: products, not sections, notes or down
         payments."""

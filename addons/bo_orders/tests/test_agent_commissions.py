@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo.tests import Form, tagged
 
@@ -77,3 +78,63 @@ class TestAgentCommissions(BoAgentsCommon):
         form.title = "Senza agente"
         form.partner_id = self.env["res.partner"].create({"name": "Cliente diretto"})
         self.assertFalse(form.agent_id)
+
+
+@tagged("post_install", "-at_install")
+class TestAgentLinesRecomputed(BoAgentsCommon):
+    """OCA's agents of order and invoice lines, recomputed without the
+    search that finds no agent to delete (see ``commission.mixin``)."""
+
+    def _agent_deletion_searches(self):
+        """Patch ``search`` of both agent line models: the search for the
+        agents to delete, that reading a line's agents does not call."""
+        return tuple(
+            patch.object(model, "search", autospec=True, side_effect=model.search)
+            for model in (
+                type(self.env["sale.order.line.agent"]),
+                type(self.env["account.invoice.line.agent"]),
+            )
+        )
+
+    def test_customer_without_agents_orders_and_invoices_without_agent_lookups(self):
+        nobody = self.customer.copy({"name": "Cliente Senza Agente", "commission_agent_ids": []})
+        order_search, invoice_search = self._agent_deletion_searches()
+        with order_search as order_searched, invoice_search as invoice_searched:
+            order = self._new_order(partner=nobody)
+            order.action_confirm()
+            self._deliver(order)
+            invoice = self._invoice_order(order, date(2025, 2, 10))
+        self.assertFalse(order_searched.called)
+        self.assertFalse(invoice_searched.called)
+        self.env.invalidate_all()
+        self.assertFalse(order.order_line.agent_ids)
+        self.assertFalse(invoice.line_ids.agent_ids)
+        self.assertEqual(invoice.state, "posted")
+
+    def test_customer_changed_to_one_without_agents_loses_the_agents_in_the_database(self):
+        order = self._new_order(lines=[(self.screws, 3, 0.0)])
+        agent_lines = order.order_line.agent_ids
+        self.assertEqual(agent_lines.agent_id, self.agent)
+        nobody = self.customer.copy({"name": "Cliente Senza Agente", "commission_agent_ids": []})
+        # what the lines read before is forgotten: the agents are in the database only
+        self.env.invalidate_all()
+        order.partner_id = nobody
+        self.env.flush_all()
+        self.assertFalse(agent_lines.exists())
+        self.env.invalidate_all()
+        self.assertFalse(order.order_line.agent_ids)
+
+    def test_customer_changed_to_one_with_agents_gets_them(self):
+        nobody = self.customer.copy({"name": "Cliente Senza Agente", "commission_agent_ids": []})
+        order = self._new_order(partner=nobody, lines=[(self.screws, 3, 0.0)])
+        self.assertFalse(order.order_line.agent_ids)
+        order.partner_id = self.foreign_customer
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(order.order_line.agent_ids.agent_id, self.foreign_agent)
+
+    def test_invoice_of_agents_customer_gives_agents_to_product_lines_only(self):
+        invoice = self._invoice(self.customer, 800.0, date(2025, 3, 4))
+        self.env.invalidate_all()
+        self.assertEqual(invoice.invoice_line_ids.agent_ids.agent_id, self.agent)
+        self.assertFalse((invoice.line_ids - invoice.invoice_line_ids).agent_ids)
