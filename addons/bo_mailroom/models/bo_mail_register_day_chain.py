@@ -73,21 +73,17 @@ class BoMailRegisterDay(models.Model):
     def _prepare_day_vals(self, company, day):
         vals = super()._prepare_day_vals(company, day)
         # sudo: the chain goes through every day of the company, whoever seals
-        Day = self.sudo()
-        later = Day.search(
-            [("company_id", "=", company.id), ("date", ">", day)], order="date", limit=1
-        )
-        if later:
+        last = self.sudo().search([("company_id", "=", company.id)], order="date desc", limit=1)
+        if last and last.date > day:
             raise UserError(
                 self.env._(
                     "The daily register of %(day)s cannot be sealed now: the register "
                     "of %(later)s is already sealed and its seal follows the day before it.",
                     day=day,
-                    later=later.date,
+                    later=last.date,
                 )
             )
-        previous = Day.search([("company_id", "=", company.id)], order="date desc", limit=1)
-        vals["previous_seal"] = previous.chain_sha256 or CHAIN_GENESIS
+        vals["previous_seal"] = last.chain_sha256 or CHAIN_GENESIS
         vals["chain_sha256"] = chain_digest(
             vals["previous_seal"],
             company.id,

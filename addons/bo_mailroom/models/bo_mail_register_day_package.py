@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytz
 from lxml import etree
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import file_path
 
@@ -107,8 +107,10 @@ class BoMailRegisterDay(models.Model):
             index = self._bo_package_index(company, date_from, date_to, days)
             for day in days:
                 self._bo_package_day(package, index, day)
+            in_period = set(registered.ids)
             for entry in entries:
-                self._bo_package_entry(package, index, company, entry, entry in registered)
+                self._bo_package_entry(package, index, company, entry, entry.id in in_period)
+            self._bo_package_process(index)
             package.writestr(
                 "index.xml",
                 etree.tostring(index, encoding="UTF-8", xml_declaration=True, pretty_print=True),
@@ -120,7 +122,7 @@ class BoMailRegisterDay(models.Model):
 
     @api.model
     def _bo_package_index(self, company, date_from, date_to, days):
-        """The root of ``index.xml``: who made the package and what it covers."""
+        """The root of ``index.xml``: what made the package and what it covers."""
         index = etree.Element(_sincro("IdC"), nsmap={"sincro": SINCRO_NS}, version="2.0")
         package_id = f"{company.id}-{date_from.isoformat()}-{date_to.isoformat()}"
         description = _sub(index, _sincro("SelfDescription"))
@@ -148,6 +150,16 @@ class BoMailRegisterDay(models.Model):
             hash_function="SHA-256",
         )
         return index
+
+    @api.model
+    def _bo_package_process(self, index):
+        """The end of ``index.xml``: who made the package and when."""
+        process = _sub(index, _sincro("Process"))
+        agent = _sub(process, _sincro("Agent"), type="person", role="OtherRole")
+        _sub(_sub(agent, _sincro("AgentName")), _sincro("FormalName"), self.env.user.name)
+        _sub(agent, _sincro("OtherRole"), "Exporter")
+        time_reference = _sub(process, _sincro("TimeReference"))
+        _sub(time_reference, _sincro("TimeInfo"), _iso(fields.Datetime.now()))
 
     @api.model
     def _bo_package_add(self, package, group, path, content, sha256, **metadata):

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from lxml import etree
 
+from odoo.addons.bo_base.tests.common import new_bo_user
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
@@ -155,9 +156,17 @@ class TestRegisterPackage(SealedDaysCommon):
         self.assertEqual(code, 0, printed)
         self.assertIn(f"from the seal {self.sealed[0].chain_sha256}", printed)
 
-    def test_only_a_manager_exports_sealed_days(self):
-        with self.assertRaises(AccessError):
-            self._export(self.dates[0], self.dates[-1], user=self.clerk)
+    def test_only_a_manager_of_the_company_exports_sealed_days(self):
+        outsider = new_bo_user(
+            self.env,
+            "mr_package_outsider",
+            "Other Company Manager",
+            "bo_base.group_bo_manager",
+            company=self.env["res.company"].create({"name": "Altra Azienda S.p.A."}),
+        )
+        for user in (self.clerk, self.internal, self.portal, outsider):
+            with self.subTest(user=user.name), self.assertRaises(AccessError):
+                self._export(self.dates[0], self.dates[-1], user=user)
         with self.assertRaisesRegex(UserError, "not sealed yet"):
             self._export(self.dates[0], self.dates[-1] + timedelta(days=1))
 
