@@ -151,6 +151,25 @@ class TestRegisterPackage(SealedDaysCommon):
         self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
         self.assertIn(f"days/{self.dates[1]}/lines.txt", done.stdout)
 
+    def test_verifier_is_no_part_of_the_addon(self):
+        """It ships in the addon's folder; Odoo never imports it."""
+        self.assertNotIn("odoo.addons.bo_mailroom.tools.verify_register", sys.modules)
+
+    def test_verifier_finds_a_gap_or_a_reused_number(self):
+        """What sealed lines with a gap would show (the register never seals one)."""
+        verifier = self.verifier.PackageVerifier("unused.zip", out=io.StringIO())
+        period = {"date_from": "2035-01-01", "date_to": "2035-01-31"}
+        with self.assertRaisesRegex(self.verifier.BrokenLink, "2035/0000002: missing"):
+            verifier.check_numbers(period, {"2035/0000001": 0, "2035/0000003": 0})
+        with self.assertRaisesRegex(self.verifier.BrokenLink, "its first number is 2"):
+            verifier.check_numbers(period, {"2035/0000002": 0})
+        text = "R|2035/0000001|x\nR|2035/0000001|y"
+        days = [{"date": self.dates[0]}]
+        with self.assertRaisesRegex(
+            self.verifier.BrokenLink, "2035/0000001: registered or cancelled twice"
+        ):
+            verifier.check_documents(period, days, [], {self.dates[0]: text})
+
     def test_package_of_a_later_period_starts_from_the_seal_before_it(self):
         code, printed = self._verify(self._export(self.dates[1], self.dates[2]))
         self.assertEqual(code, 0, printed)
