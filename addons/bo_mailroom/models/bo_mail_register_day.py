@@ -26,7 +26,8 @@ class BoMailRegisterDay(models.Model):
     that Back Office users read, where confidential entries show only their
     number, and the *complete register*, for managers only (the group on the
     field also guards its attachment). The SHA-256 of the lines and of each
-    file is stored, so any later copy can be compared with the original.
+    file is stored, so any later copy can be compared with the original;
+    each day's seal covers the previous day's (``_day_chain.py``).
     """
 
     _name = "bo.mail.register.day"

@@ -37,6 +37,33 @@ class TestDailyRegisterChain(SealedDaysCommon):
         self.assertEqual((second.entry_count, second.cancel_count), (1, 1))
         self.assertFalse(self._broken())
 
+    def test_draft_registered_the_next_day_leaves_its_draft_day_whole(self):
+        """A day lists again as it was sealed, whatever its drafts became."""
+        draft_day, next_day = (self.dates[2] + timedelta(days=n) for n in (1, 2))
+        with freeze_time(f"{draft_day} 09:00:00"):
+            draft = self.Register.create(
+                {
+                    "company_id": self.chain_company.id,
+                    "direction": "incoming",
+                    "channel": "post",
+                    "partner_id": self.partner.id,
+                    "subject": "Bozza",
+                }
+            )
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+        with freeze_time(f"{draft_day} 10:00:00"):
+            draft.subject = "Bozza corretta"
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+        self.Day._generate(self.chain_company, draft_day)
+        with freeze_time(f"{next_day} 09:00:00"):
+            draft.action_register()
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+        self.assertEqual(self.Day._generate(self.chain_company, next_day).entry_count, 1)
+        self.assertFalse(self._broken())
+
     def test_a_day_before_a_sealed_one_cannot_be_sealed(self):
         with self.assertRaisesRegex(UserError, "cannot be sealed now"):
             self.Day._generate(self.chain_company, self.dates[0] - timedelta(days=1))
