@@ -1,7 +1,7 @@
 {
     "name": "Back Office Mailroom",
     "summary": "Correspondence register: protocol, email and PEC intake, archive, deadlines",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "development_status": "Beta",
     "category": "Back Office/Mailroom",
     "website": "https://github.com/backoffice-suite/backoffice",
@@ -32,6 +32,7 @@
         "views/res_config_settings_views.xml",
         "wizards/bo_mail_register_cancel_views.xml",
         "wizards/bo_mail_register_outgoing_views.xml",
+        "wizards/bo_mail_register_package_views.xml",
         "views/menus.xml",
     ],
     "demo": [

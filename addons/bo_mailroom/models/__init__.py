@@ -17,6 +17,8 @@ from . import bo_mail_routing_rule
 from . import bo_letter_template
 from . import bo_mail_register_day
 from . import bo_mail_register_day_report
+from . import bo_mail_register_day_chain
+from . import bo_mail_register_day_package
 from . import ir_actions_report
 from . import ir_attachment
 from . import mail_thread

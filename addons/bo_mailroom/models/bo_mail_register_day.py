@@ -26,7 +26,8 @@ class BoMailRegisterDay(models.Model):
     that Back Office users read, where confidential entries show only their
     number, and the *complete register*, for managers only (the group on the
     field also guards its attachment). The SHA-256 of the lines and of each
-    file is stored, so any later copy can be compared with the original.
+    file is stored, so any later copy can be compared with the original;
+    each day's seal covers the previous day's (``_day_chain.py``).
     """
 
     _name = "bo.mail.register.day"
@@ -184,7 +185,12 @@ class BoMailRegisterDay(models.Model):
             )
         )
         entries = Register.browse(trackings.mail_message_id.mapped("res_id"))
-        entries = entries.filtered(lambda e: e.name and e.company_id == company)
+        # Changes of entries registered by the end of the day: what a draft
+        # registered later went through is not the register's (the lines of
+        # a day must read the same whenever they are listed again).
+        entries = entries.filtered(
+            lambda e: e.name and e.company_id == company and e.registration_date < end
+        )
         changes = trackings.filtered(lambda t: t.mail_message_id.res_id in entries.ids)
         confidential = self._confidential_entries(registered | cancelled | entries)
         by_id = {entry.id: entry for entry in entries}
@@ -256,8 +262,12 @@ class BoMailRegisterDay(models.Model):
         }
 
     @api.model
-    def _lines_digest(self, lines):
-        """SHA-256 over a canonical text of the (complete) lines."""
+    def _lines_text(self, lines):
+        """The canonical text of the (complete) lines: the text hashed.
+
+        One line per registration (``R|``), cancellation (``C|``) and change
+        (``M|``), fields separated by ``|``, lines by a newline, UTF-8.
+        """
         text = []
         for reg in lines["registrations"]:
             text.append(
@@ -268,7 +278,22 @@ class BoMailRegisterDay(models.Model):
         text.extend(
             "M|{number}|{date}|{user}|{field}|{old}|{new}".format(**c) for c in lines["changes"]
         )
-        return hashlib.sha256("\n".join(text).encode()).hexdigest()
+        return "\n".join(text)
+
+    @api.model
+    def _lines_digest(self, lines):
+        """SHA-256 over the canonical text of the (complete) lines."""
+        return hashlib.sha256(self._lines_text(lines).encode()).hexdigest()
+
+    @api.model
+    def _canonical_lines(self, company, day):
+        """The day's complete lines as they are hashed, whoever lists them.
+
+        The text holds labels (the direction, the field changed): they are
+        listed in English, the language the nightly job seals in, so that
+        the digest does not depend on the language of who seals or checks.
+        """
+        return self.with_context(lang="en_US")._report_lines(company, day)
 
     # ------------------------------------------------------------------
     # Sealing
@@ -306,7 +331,11 @@ class BoMailRegisterDay(models.Model):
             "entry_count": len(numbers),
             "cancel_count": len(lines["cancellations"]),
             "change_count": len(lines["changes"]),
-            "sha256": self._lines_digest(lines),
+            "sha256": self._lines_digest(
+                lines
+                if (self.env.lang or "en_US") == "en_US"
+                else self._canonical_lines(company, day)
+            ),
         }
         vals = {
             **{key: value for key, value in header.items() if key != "company_name"},
@@ -335,8 +364,13 @@ class BoMailRegisterDay(models.Model):
         existing = Day.search([("company_id", "=", company.id), ("date", "=", day)])
         if existing:
             return existing.with_env(self.env)
-        # The sealing writes the whole row, every field of it.
-        sealed = bo_guard.grant(Day).create(self._prepare_day_vals(company, day))
+        # The sealing writes the whole row, every field of it; nobody follows
+        # a day, its creation is not a message.
+        sealed = (
+            bo_guard.grant(Day)
+            .with_context(tracking_disable=True)
+            .create(self._prepare_day_vals(company, day))
+        )
         return sealed.with_env(self.env)
 
     @api.model

@@ -9,6 +9,8 @@ from . import test_chatter_tour
 from . import test_evidence
 from . import test_daily_register_security
 from . import test_daily_register_cron
+from . import test_daily_register_chain
+from . import test_register_package
 from . import test_outgoing_access
 from . import test_reports_safety
 from . import test_intake_robustness

@@ -1,8 +1,12 @@
 import base64
+from datetime import date, timedelta
+
+from freezegun import freeze_time
 
 from odoo import Command
 from odoo.addons.bo_base.tests.common import make_email, new_bo_user
 from odoo.tests import TransactionCase
+from odoo.tools import SQL
 
 
 class MailroomCommon(TransactionCase):
@@ -154,3 +158,76 @@ class MailroomCommon(TransactionCase):
             .message_process(server.object_id.model, raw)
         )
         return self.Register.browse(thread_id)
+
+
+class SealedDaysCommon(MailroomCommon):
+    """Three sealed days of a company of their own, from a fixed reference.
+
+    Day 1: an incoming letter with a file and a received message (``.eml``),
+    and an outgoing letter. Day 2: an incoming letter; the outgoing letter
+    of day 1 is cancelled with its reason. Day 3: nothing. The company is
+    new, so that its chain starts here whatever the database holds.
+    """
+
+    REFERENCE = date(2035, 3, 1)
+    CANCEL_REASON = "Inviata al destinatario sbagliato"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Day = cls.env["bo.mail.register.day"]
+        cls.chain_company = cls.env["res.company"].create({"name": "Registro Catena S.r.l."})
+        cls.chain_company.partner_id.tz = "Europe/Rome"
+        cls.chain_company.bo_escalation_user_id = cls.manager
+        cls.manager.company_ids = [Command.link(cls.chain_company.id)]
+        cls.dates = [cls.REFERENCE + timedelta(days=n) for n in range(3)]
+        with freeze_time(f"{cls.dates[0]} 08:00:00"):
+            cls.letter = cls._sealed_entry(
+                subject="Richiesta di offerta",
+                attachment_ids=[
+                    Command.create({"name": "offerta.pdf", "raw": b"%PDF-1.4 offerta"}),
+                    Command.create(
+                        {"name": "original_email.eml", "raw": b"Subject: offerta\r\n\r\nCiao"}
+                    ),
+                ],
+            )
+            cls.outgoing = cls._sealed_entry(
+                direction="outgoing", partner_id=False, partner_name="Mario Neri"
+            )
+        with freeze_time(f"{cls.dates[1]} 09:30:00"):
+            cls.reply = cls._sealed_entry(subject="Sollecito")
+            cls.outgoing.with_user(cls.manager).with_company(cls.chain_company)._cancel(
+                cls.CANCEL_REASON
+            )
+            cls.env.flush_all()
+            cls.env.cr.precommit.run()
+        cls.sealed = cls.Day.browse()
+        for day in cls.dates:
+            cls.sealed |= cls.Day._generate(cls.chain_company, day)
+
+    @classmethod
+    def _sealed_entry(cls, **vals):
+        """An entry of the chain company, registered now, its history written."""
+        entry = cls.Register.create(
+            {
+                "company_id": cls.chain_company.id,
+                "direction": "incoming",
+                "channel": "post",
+                "partner_id": cls.partner.id,
+                "subject": "Lettera",
+                **vals,
+            }
+        )
+        entry.action_register()
+        cls.env.flush_all()
+        cls.env.cr.precommit.run()
+        return entry
+
+    def _without_immutability(self):
+        """Let this test rewrite sealed days, as someone with the database could."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE bo_mail_register_day DISABLE TRIGGER bo_mail_register_day_bo_immutable"
+            )
+        )
