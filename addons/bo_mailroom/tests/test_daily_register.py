@@ -10,7 +10,7 @@ from odoo.tests import tagged
 from .common import MailroomCommon
 
 
-@tagged("post_install", "-at_install", "bo_dates")
+@tagged("post_install", "-at_install", "bo_dates", "bo_day_bounds")
 class TestDailyRegister(MailroomCommon):
     @classmethod
     def setUpClass(cls):

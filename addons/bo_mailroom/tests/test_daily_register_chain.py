@@ -12,7 +12,7 @@ from ..models.bo_mail_register_day_chain import CHAIN_GENESIS, chain_digest
 from .common import SealedDaysCommon
 
 
-@tagged("post_install", "-at_install", "bo_dates")
+@tagged("post_install", "-at_install", "bo_dates", "bo_day_bounds")
 class TestDailyRegisterChain(SealedDaysCommon):
     def _broken(self):
         self.env.invalidate_all()

@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from .common import MailroomCommon
 
 
-@tagged("post_install", "-at_install", "bo_dates")
+@tagged("post_install", "-at_install", "bo_dates", "bo_day_bounds")
 class TestDailyRegisterCron(MailroomCommon):
     def test_one_run_seals_every_day_since_the_first_registration(self):
         Day = self.env["bo.mail.register.day"]

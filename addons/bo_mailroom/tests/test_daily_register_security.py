@@ -14,7 +14,7 @@ from odoo.tools import SQL, mute_logger
 from .common import MailroomCommon
 
 
-@tagged("post_install", "-at_install", "bo_dates")
+@tagged("post_install", "-at_install", "bo_dates", "bo_day_bounds")
 class TestDailyRegisterSecurity(MailroomCommon):
     """The sealed daily register: who reads what, and that it never changes."""
 

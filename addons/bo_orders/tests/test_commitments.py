@@ -8,7 +8,7 @@ from odoo.tests import Form, tagged
 from .common import BoOrdersCommon
 
 
-@tagged("post_install", "-at_install", "bo_dates")
+@tagged("post_install", "-at_install", "bo_dates", "bo_day_bounds")
 class TestCommitments(BoOrdersCommon):
     @classmethod
     def setUpClass(cls):

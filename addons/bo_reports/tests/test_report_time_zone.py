@@ -7,7 +7,7 @@ from .common import SalesReportCase
 DIMENSION_SHEETS = ["By Customer", "By Product", "By Category", "By Salesperson", "By Country"]
 
 
-@tagged("post_install", "-at_install", "bo_dates")
+@tagged("post_install", "-at_install", "bo_dates", "bo_day_bounds")
 class TestReportTimeZone(SalesReportCase):
     """An order confirmed on 1 March 2026 at 00:30 in Rome, stored as
     28 February 23:30 UTC, is March's for a user in Rome: on every sheet of

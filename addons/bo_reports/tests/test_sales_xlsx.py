@@ -19,7 +19,7 @@ DIMENSION_HEADERS_EN = [
 ]
 
 
-@tagged("post_install", "-at_install", "bo_dates")
+@tagged("post_install", "-at_install", "bo_dates", "bo_day_bounds")
 class TestSalesXlsx(SalesReportCase):
     def _wizard(self, user=None, **values):
         return self._report_wizard(

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 
-@tagged("post_install", "-at_install", "bo_dates")
+@tagged("post_install", "-at_install", "bo_dates", "bo_day_bounds")
 class TestMailRegisterXlsx(ReportScheduleMixin, XlsxReportMixin, MailroomCommon):
     """Entries registered in March 2026 (and one in February), read by clerks
     and managers."""

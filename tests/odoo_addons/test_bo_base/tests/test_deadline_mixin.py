@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
 
-@tagged("post_install", "-at_install", "bo_dates")
+@tagged("post_install", "-at_install", "bo_dates", "bo_day_bounds")
 class TestDeadlineMixin(TransactionCase):
     @classmethod
     def setUpClass(cls):
