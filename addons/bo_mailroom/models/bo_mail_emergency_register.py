@@ -127,6 +127,11 @@ class BoMailEmergencyRegister(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
+    @api.constrains("start_datetime", "end_datetime")
+    def _check_entries_within_outage(self):
+        # An outage moved after its entries were typed still holds them.
+        self.line_ids._check_registered_at()
+
     @api.depends("line_ids")
     def _compute_line_count(self):
         for register in self:

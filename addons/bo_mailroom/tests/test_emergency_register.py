@@ -92,6 +92,9 @@ class TestEmergencyRegister(MailroomCommon):
             self.Line.with_user(self.clerk).create(_line_values(emergency, minutes=-5))
         with self.assertRaises(ValidationError):
             self.Line.with_user(self.clerk).create(_line_values(emergency, minutes=600))
+        self.Line.with_user(self.clerk).create(_line_values(emergency, minutes=90))
+        with self.assertRaises(ValidationError):
+            emergency.with_user(self.clerk).end_datetime = REFERENCE + timedelta(hours=1)
 
     def test_clerk_types_the_paper_entries_in_the_form(self):
         emergency = self._emergency()
@@ -176,6 +179,7 @@ class TestEmergencyRegister(MailroomCommon):
         self.env.invalidate_all()
         self.assertEqual(emergency.state, "closed")
         self.assertFalse(emergency.line_ids.register_entry_id)
+        self.assertFalse(self.Register.search([("emergency_register_id", "=", emergency.id)]))
         self.assertEqual(self._registered_entry().protocol_seq, last_seq + 1)
 
     # ------------------------------------------------------------------
@@ -293,6 +297,23 @@ class TestEmergencyRegister(MailroomCommon):
         for user in (self.internal, self.portal):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 emergency.with_user(user).read(["name"])
+
+    def test_back_office_users_work_open_registers_others_cannot_touch_them(self):
+        emergency = self._emergency()
+        line = self._lines(emergency, "Una")
+        expected = {
+            self.clerk: (True, True, True, True),
+            self.manager: (True, True, True, True),
+            self.internal: (False, False, False, False),
+            self.portal: (False, False, False, False),
+        }
+        for record in (emergency, line):
+            for user, rights in expected.items():
+                for operation, allowed in zip(
+                    ("read", "write", "create", "unlink"), rights, strict=True
+                ):
+                    with self.subTest(model=record._name, user=user.login, operation=operation):
+                        self.assertEqual(record.with_user(user).has_access(operation), allowed)
 
     def test_a_clerk_cannot_forge_what_only_the_actions_write(self):
         emergency = self._emergency()
