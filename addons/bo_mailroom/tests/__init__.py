@@ -19,3 +19,5 @@ from . import test_translations
 from . import test_document_rendering
 from . import test_register_guard
 from . import test_intake_every_alias
+from . import test_emergency_register
+from . import test_emergency_concurrency

@@ -2,7 +2,7 @@
 cost of a registration."""
 
 import base64
-from datetime import date
+from datetime import date, datetime
 
 from odoo import Command
 from odoo.addons.bo_base.tests.common import GuardAttackKit
@@ -43,6 +43,10 @@ class TestRegisterGuard(GuardAttackKit):
         Register = cls.env["bo.mail.register"]
         # Another entry: the attacks forge links and values pointing to it.
         Register.create(_clerk_draft_values("Altra lettera"))
+        # An emergency register: the attacks forge the link to one.
+        cls.env["bo.mail.emergency.register"].create(
+            {"start_datetime": datetime(2002, 3, 4, 9, 0), "cause": "Guasto"}
+        )
         entry = Register.with_user(cls.users["bo_user"]).create(_clerk_draft_values())
         entry.action_register()
         return entry.with_env(cls.env)
