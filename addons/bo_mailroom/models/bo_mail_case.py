@@ -121,7 +121,9 @@ class BoMailCase(models.Model):
         compute="_compute_is_due_for_disposal", search="_search_is_due_for_disposal"
     )
     # Not the inverse of the entries' case: the entries the reading user may
-    # read, so that no confidential entry shows through the case.
+    # read, so that no confidential entry shows through the case. Without
+    # compute_sudo, their cache is kept per user and per sudo: a sudo read
+    # never serves a clerk.
     entry_ids = fields.Many2many(
         "bo.mail.register",
         string="Entries",
