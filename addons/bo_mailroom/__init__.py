@@ -20,7 +20,10 @@ def uninstall_hook(env):
     env.cr.execute("DELETE FROM bo_mail_register_hash")
     env.cr.execute(
         "UPDATE bo_mail_register "
-        "SET reply_to_id = NULL, corrected_entry_id = NULL, emergency_register_id = NULL"
+        "SET reply_to_id = NULL, corrected_entry_id = NULL, emergency_register_id = NULL, "
+        "case_id = NULL"
     )
     env.cr.execute("UPDATE bo_mail_emergency_entry SET register_entry_id = NULL")
-    env["ir.sequence"].search([("code", "=", "bo.mail.emergency.register")]).unlink()
+    env["ir.sequence"].search(
+        [("code", "in", ("bo.mail.emergency.register", "bo.mail.case"))]
+    ).unlink()

@@ -30,6 +30,7 @@
         "views/bo_letter_template_views.xml",
         "views/bo_mail_register_day_views.xml",
         "views/bo_mail_emergency_register_views.xml",
+        "views/bo_mail_case_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/bo_mail_register_cancel_views.xml",

@@ -16,6 +16,8 @@ from . import bo_mail_register_linked_mixin
 from . import bo_mail_emergency_register
 from . import bo_mail_emergency_entry
 from . import bo_mail_register_emergency
+from . import bo_mail_case
+from . import bo_mail_register_case
 from . import bo_mail_routing_rule
 from . import bo_letter_template
 from . import bo_mail_register_day

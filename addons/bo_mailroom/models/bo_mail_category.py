@@ -72,3 +72,8 @@ class BoMailCategory(models.Model):
                     entry=entries.display_name,
                 )
             )
+
+    def _bo_covers(self, category):
+        """Whether ``category`` is this classification or one below it."""
+        self.ensure_one()
+        return bool(category) and (category.parent_path or "").startswith(self.parent_path or "")

@@ -21,3 +21,4 @@ from . import test_register_guard
 from . import test_intake_every_alias
 from . import test_emergency_register
 from . import test_emergency_concurrency
+from . import test_case_files
