@@ -89,16 +89,16 @@ class TestConcurrentRecovery(BaseCase):
         barrier = threading.Barrier(2)
 
         def recover():
-            with self.registry.cursor() as cr:
+            # The waiting transaction may fail to serialize, logged by the
+            # cursor when the query fails or when it is rolled back and
+            # closed: Odoo retries such a request, which then finds the
+            # register recovered. The whole transaction is muted.
+            with mute_logger("odoo.sql_db"), self.registry.cursor() as cr:
                 env = api.Environment(cr, api.SUPERUSER_ID, {})
                 emergency = env["bo.mail.emergency.register"].browse(self.emergency_id)
                 barrier.wait(timeout=30)
                 try:
-                    # The waiting transaction may fail to serialize (logged by
-                    # the cursor): Odoo retries such a request, which then
-                    # finds the register recovered.
-                    with mute_logger("odoo.sql_db"):
-                        emergency.action_recover()
+                    emergency.action_recover()
                 except (UserError, SerializationFailure, LockNotAvailable):
                     cr.rollback()
                     return "refused"
