@@ -49,7 +49,8 @@ class BoMailCase(models.Model):
     """
 
     _name = "bo.mail.case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "bo.mail.company.sequence.mixin"]
+    _bo_sequence_code = SEQUENCE_CODE
     _description = "Case File"
     _order = "open_date desc, id desc"
     _rec_names_search = ["name", "subject"]
@@ -301,19 +302,6 @@ class BoMailCase(models.Model):
                         case.display_name,
                     )
                 )
-
-    @api.model
-    def _bo_next_name(self, company, day):
-        """The next number of ``company``'s case files, in the year of ``day``."""
-        # sudo: the company's sequence belongs to its case files, clerks do
-        # not manage sequences
-        Sequence = self.env["ir.sequence"].sudo()
-        sequence = Sequence.search(
-            [("code", "=", SEQUENCE_CODE), ("company_id", "=", company.id)], limit=1
-        )
-        if not sequence:
-            sequence = Sequence.create(self._prepare_sequence_vals(company))
-        return sequence.next_by_id(sequence_date=day)
 
     @api.model
     def _prepare_sequence_vals(self, company):

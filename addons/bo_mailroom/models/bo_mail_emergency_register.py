@@ -55,7 +55,8 @@ class BoMailEmergencyRegister(models.Model):
     """
 
     _name = "bo.mail.emergency.register"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "bo.mail.company.sequence.mixin"]
+    _bo_sequence_code = SEQUENCE_CODE
     _description = "Emergency Protocol Register"
     _order = "start_datetime desc, id desc"
     _check_company_auto = True
@@ -165,7 +166,7 @@ class BoMailEmergencyRegister(models.Model):
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             start = fields.Datetime.to_datetime(vals.get("start_datetime"))
-            vals["name"] = self._bo_next_name(company, start)
+            vals["name"] = self._bo_next_name(company, (start or fields.Datetime.now()).date())
         records = super(BoMailEmergencyRegister, bo_guard.grant(self, "name")).create(vals_list)
         return records.with_env(self.env)
 
@@ -192,19 +193,6 @@ class BoMailEmergencyRegister(models.Model):
                         register.display_name,
                     )
                 )
-
-    @api.model
-    def _bo_next_name(self, company, start):
-        """The next name of ``company``'s emergency registers, in the year of ``start``."""
-        # sudo: the company's sequence is the register's own, clerks do not
-        # manage sequences
-        Sequence = self.env["ir.sequence"].sudo()
-        sequence = Sequence.search(
-            [("code", "=", SEQUENCE_CODE), ("company_id", "=", company.id)], limit=1
-        )
-        if not sequence:
-            sequence = Sequence.create(self._prepare_sequence_vals(company))
-        return sequence.next_by_id(sequence_date=(start or fields.Datetime.now()).date())
 
     @api.model
     def _prepare_sequence_vals(self, company):
