@@ -49,7 +49,14 @@ class BoMailCase(models.Model):
     """
 
     _name = "bo.mail.case"
-    _inherit = ["mail.thread", "mail.activity.mixin", "bo.mail.company.sequence.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "bo.mail.company.sequence.mixin",
+        "bo.transition.mixin",
+    ]
+    _bo_transitions = TRANSITIONS
+    _bo_transition_writes = TRANSITION_WRITES
     _bo_sequence_code = SEQUENCE_CODE
     _description = "Case File"
     _order = "open_date desc, id desc"
@@ -335,18 +342,6 @@ class BoMailCase(models.Model):
             "close": self.env._("closed"),
             "reopen": self.env._("reopened"),
         }
-
-    def _bo_transition(self, action, vals):
-        for case in self:
-            if case.state not in TRANSITIONS[action]:
-                raise UserError(
-                    self.env._(
-                        "%(case)s cannot be %(action)s in its current state.",
-                        case=case.display_name,
-                        action=self._bo_transition_labels()[action],
-                    )
-                )
-        return bo_guard.grant(self, *TRANSITION_WRITES[action]).write(vals)
 
     def action_close(self):
         """Close the case: its retention starts. Its sub-files are closed first."""

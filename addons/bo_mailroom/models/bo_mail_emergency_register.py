@@ -55,7 +55,14 @@ class BoMailEmergencyRegister(models.Model):
     """
 
     _name = "bo.mail.emergency.register"
-    _inherit = ["mail.thread", "mail.activity.mixin", "bo.mail.company.sequence.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "bo.mail.company.sequence.mixin",
+        "bo.transition.mixin",
+    ]
+    _bo_transitions = TRANSITIONS
+    _bo_transition_writes = TRANSITION_WRITES
     _bo_sequence_code = SEQUENCE_CODE
     _description = "Emergency Protocol Register"
     _order = "start_datetime desc, id desc"
@@ -262,21 +269,6 @@ class BoMailEmergencyRegister(models.Model):
             "authorise": self.env._("authorised"),
             "recover": self.env._("recovered into the protocol"),
         }
-
-    def _bo_check_transition(self, action):
-        for register in self:
-            if register.state not in TRANSITIONS[action]:
-                raise UserError(
-                    self.env._(
-                        "%(register)s cannot be %(action)s in its current state.",
-                        register=register.display_name,
-                        action=self._bo_transition_labels()[action],
-                    )
-                )
-
-    def _bo_transition(self, action, vals):
-        self._bo_check_transition(action)
-        return bo_guard.grant(self, *TRANSITION_WRITES[action]).write(vals)
 
     def action_close(self):
         """The protocol works again: the outage ends, its entries wait for recovery."""

@@ -59,7 +59,7 @@ class BoMailRegister(models.Model):
     """
 
     _name = "bo.mail.register"
-    _inherit = ["bo.deadline.mixin"]
+    _inherit = ["bo.deadline.mixin", "bo.transition.mixin"]
     _description = "Correspondence Register Entry"
     _order = "protocol_year desc, protocol_seq desc, id desc"
     _rec_names_search = ["name", "subject"]

@@ -6,8 +6,6 @@ from odoo.addons.bo_base.models import bo_guard
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-from .bo_mail_register_workflow import TRANSITIONS
-
 REGISTERED_SUBTYPE = "bo_mailroom.mt_bo_mail_register_registered"
 
 # Give the entry ``entry_id`` the number ``first_seq`` of ``company`` and
@@ -106,7 +104,7 @@ class BoMailRegister(models.Model):
             if (
                 entry.direction == "outgoing"
                 and original.direction == "incoming"
-                and original.state in TRANSITIONS["answer"]
+                and original._bo_can_transition("answer")
             ):
                 # sudo: registering the reply answers the letter whoever it is
                 # assigned to; the clerk who replies to a colleague's letter may

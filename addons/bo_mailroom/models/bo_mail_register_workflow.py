@@ -1,6 +1,4 @@
 from odoo import models
-from odoo.addons.bo_base.models import bo_guard
-from odoo.exceptions import UserError
 
 # The actions that move an entry, and the states each one starts from.
 TRANSITIONS = {
@@ -34,9 +32,12 @@ STATE_SUBTYPES = {
 
 class BoMailRegister(models.Model):
     """The states of an entry: each moves only through an action of the
-    transition table, which writes only what the action declares."""
+    transition table (``bo.transition.mixin``), which writes only what the
+    action declares."""
 
     _inherit = "bo.mail.register"
+    _bo_transitions = TRANSITIONS
+    _bo_transition_writes = TRANSITION_WRITES
 
     def _bo_transition_labels(self):
         return {
@@ -50,27 +51,6 @@ class BoMailRegister(models.Model):
             "correct": self.env._("corrected"),
         }
 
-    def _bo_check_transition(self, action):
-        """Refuse ``action`` on entries whose state it does not start from."""
-        for entry in self:
-            if entry.state not in TRANSITIONS[action]:
-                raise UserError(
-                    self.env._(
-                        "%(entry)s cannot be %(action)s in its current state.",
-                        entry=entry.display_name,
-                        action=self._bo_transition_labels()[action],
-                    )
-                )
-
-    def _bo_transition(self, action, vals):
-        """Move the entries through ``action`` of the transition table.
-
-        The write is granted the fields the action declares in
-        ``TRANSITION_WRITES``: any other value in ``vals`` is refused.
-        """
-        self._bo_check_transition(action)
-        return bo_guard.grant(self, *TRANSITION_WRITES[action]).write(vals)
-
     def _bo_keep_in_error(self, reason):
         """Keep draft entries in error, with the reason: the intake's only way to do it."""
         self._bo_transition("keep_in_error", {"state": "error", "error_reason": reason})
@@ -81,7 +61,7 @@ class BoMailRegister(models.Model):
         Done before the assignee is written: the user may be handing the entry
         over to a colleague, then they can no longer write it.
         """
-        to_assign = self.filtered(lambda e: e.state in TRANSITIONS["assign"])
+        to_assign = self._bo_can_transition("assign")
         if to_assign:
             to_assign._bo_transition("assign", {"state": "assigned"})
 

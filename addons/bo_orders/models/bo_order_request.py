@@ -8,13 +8,31 @@ from odoo.exceptions import UserError
 
 # A request from the same customer within these days may be the same one again.
 DUPLICATE_DAYS = 3
+OPEN_STATES = ("new", "in_progress", "quoted")
+# The actions that move a request, and the states each one starts from.
+REQUEST_TRANSITIONS = {
+    "start": ("new",),
+    "quote": OPEN_STATES,
+    "win": OPEN_STATES,
+    "lose": OPEN_STATES,
+    "cancel": OPEN_STATES,
+    "reopen": ("lost", "cancelled"),
+    "unquote": ("quoted",),
+}
+# What each action writes besides the state.
+REQUEST_TRANSITION_WRITES = {
+    "lose": ("state", "lost_reason"),
+    "reopen": ("state", "lost_reason"),
+}
 
 
 class BoOrderRequest(models.Model):
     """A customer's request for an offer or an order, as it reaches the desk."""
 
     _name = "bo.order.request"
-    _inherit = ["bo.deadline.mixin"]
+    _inherit = ["bo.deadline.mixin", "bo.transition.mixin"]
+    _bo_transitions = REQUEST_TRANSITIONS
+    _bo_transition_writes = REQUEST_TRANSITION_WRITES
     _description = "Order Request"
     _order = "id desc"
     _check_company_auto = True
@@ -218,36 +236,35 @@ class BoOrderRequest(models.Model):
     # Workflow
     # ------------------------------------------------------------------
 
-    def _check_state(self, allowed):
-        bad = self.filtered(lambda r: r.state not in allowed)
-        if bad:
-            raise UserError(
-                self.env._(
-                    "This cannot be done on requests %(names)s in their current state.",
-                    names=", ".join(bad.mapped("name")),
-                )
-            )
+    def _bo_transition_labels(self):
+        return {
+            "start": self.env._("started"),
+            "quote": self.env._("quoted"),
+            "win": self.env._("won"),
+            "lose": self.env._("marked as lost"),
+            "cancel": self.env._("cancelled"),
+            "reopen": self.env._("reopened"),
+            "unquote": self.env._("put back in progress"),
+        }
 
     def action_start(self):
-        self._check_state(("new",))
-        for request in bo_guard.grant(self, "state"):
-            request.write({"state": "in_progress", "user_id": request.user_id.id or self.env.uid})
+        self._bo_check_transition("start")
+        for request in self:
+            request._bo_transition(
+                "start", {"state": "in_progress", "user_id": request.user_id.id or self.env.uid}
+            )
         return True
 
     def action_cancel(self):
-        self._check_state(("new", "in_progress", "quoted"))
-        bo_guard.grant(self, "state").write({"state": "cancelled"})
+        self._bo_transition("cancel", {"state": "cancelled"})
         return True
 
     def action_reopen(self):
-        self._check_state(("lost", "cancelled"))
-        bo_guard.grant(self, "state", "lost_reason").write(
-            {"state": "in_progress", "lost_reason": False}
-        )
+        self._bo_transition("reopen", {"state": "in_progress", "lost_reason": False})
         return True
 
     def action_mark_lost(self):
-        self._check_state(("new", "in_progress", "quoted"))
+        self._bo_check_transition("lose")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Mark as Lost"),
@@ -257,20 +274,18 @@ class BoOrderRequest(models.Model):
             "context": {"default_request_ids": self.ids},
         }
 
-    @bo_guard.writes("state", "lost_reason")
     def _set_lost(self, reason):
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the request was lost."))
-        self.write({"state": "lost", "lost_reason": reason.strip()})
+        self._bo_transition("lose", {"state": "lost", "lost_reason": reason.strip()})
 
-    @bo_guard.writes("state")
     def _bo_follow_quotations(self):
         """Follow the outcome of the quotations: one confirmed wins the request,
         all of them cancelled loses it."""
-        for request in self.filtered(lambda r: r.state in ("quoted", "in_progress", "new")):
+        for request in self._bo_can_transition("win"):
             states = set(request.sale_order_ids.mapped("state"))
             if "sale" in states:
-                request.state = "won"
+                request._bo_transition("win", {"state": "won"})
             elif states == {"cancel"}:
                 request._set_lost(self.env._("The quotation was cancelled."))
 
@@ -301,13 +316,13 @@ class BoOrderRequest(models.Model):
 
     def action_create_quotation(self):
         self.ensure_one()
-        self._check_state(("new", "in_progress", "quoted"))
+        self._bo_check_transition("quote")
         if not self.partner_id:
             raise UserError(self.env._("Set the customer before making the quotation."))
         if not self.line_ids:
             raise UserError(self.env._("Add at least one requested line."))
         order = self.env["sale.order"].create(self._prepare_sale_order_vals())
-        bo_guard.grant(self, "state").state = "quoted"
+        self._bo_transition("quote", {"state": "quoted"})
         order.message_post(
             body=Markup(self.env._("Made from the order request %s.")) % self._get_html_link()
         )
@@ -318,7 +333,6 @@ class BoOrderRequest(models.Model):
             "view_mode": "form",
         }
 
-    @bo_guard.writes("state")
     def _bo_quotations_deleted(self, orders):
         """Quotations ``orders`` are being deleted: noted on their requests; a
         quoted request left without quotations is in progress again, so that
@@ -331,8 +345,8 @@ class BoOrderRequest(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-            if request.state == "quoted" and not request.sale_order_ids - deleted:
-                request.state = "in_progress"
+            if request._bo_can_transition("unquote") and not request.sale_order_ids - deleted:
+                request._bo_transition("unquote", {"state": "in_progress"})
 
     def action_view_sale_orders(self):
         self.ensure_one()

@@ -11,10 +11,11 @@ AGREEMENT_STATES = [
     ("terminated", "Terminated"),
 ]
 # state reached: the states it may come from
+# The actions that move an agreement, and the states each one starts from.
 AGREEMENT_TRANSITIONS = {
-    "active": ("draft",),
-    "expired": ("active",),
-    "terminated": ("active",),
+    "activate": ("draft",),
+    "expire": ("active",),
+    "terminate": ("active",),
 }
 # What an agreement in force agreed with the customer: changed only by a
 # renewal, never in place.
@@ -36,7 +37,8 @@ class BoSaleAgreement(models.Model):
     product or category, a yearly volume, payment terms and incoterm."""
 
     _name = "bo.sale.agreement"
-    _inherit = ["bo.deadline.mixin"]
+    _inherit = ["bo.deadline.mixin", "bo.transition.mixin"]
+    _bo_transitions = AGREEMENT_TRANSITIONS
     _description = "Customer Agreement"
     _order = "date_end desc, id desc"
     _check_company_auto = True
@@ -299,19 +301,12 @@ class BoSaleAgreement(models.Model):
     # Workflow
     # ------------------------------------------------------------------
 
-    @bo_guard.writes("state")
-    def _bo_set_state(self, state):
-        """Move the agreements to ``state`` if the transition is allowed."""
-        allowed = AGREEMENT_TRANSITIONS[state]
-        bad = self.filtered(lambda a: a.state not in allowed)
-        if bad:
-            raise UserError(
-                self.env._(
-                    "This cannot be done on agreements %(names)s in their current state.",
-                    names=", ".join(bad.mapped("display_name")),
-                )
-            )
-        self.write({"state": state})
+    def _bo_transition_labels(self):
+        return {
+            "activate": self.env._("activated"),
+            "expire": self.env._("expired"),
+            "terminate": self.env._("terminated"),
+        }
 
     def action_activate(self):
         self.check_access("write")
@@ -331,12 +326,14 @@ class BoSaleAgreement(models.Model):
                         name=agreement.display_name,
                     )
                 )
-        self._bo_set_state("active")
+        self._bo_transition("activate", {"state": "active"})
         self._bo_check_overlap()
         # a renewal starting today or earlier replaces its previous version now
         today = fields.Date.context_today(self)
         started = self.filtered(lambda a: a.date_start <= today)
-        started.previous_id.filtered(lambda a: a.state == "active")._bo_set_state("expired")
+        started.previous_id._bo_can_transition("expire")._bo_transition(
+            "expire", {"state": "expired"}
+        )
         return True
 
     def action_terminate(self):
@@ -344,7 +341,7 @@ class BoSaleAgreement(models.Model):
         user = self.env.user
         if user._is_superuser() or not user.has_group("bo_base.group_bo_manager"):
             raise AccessError(self.env._("Only a Back Office manager can terminate an agreement."))
-        self._bo_set_state("terminated")
+        self._bo_transition("terminate", {"state": "terminated"})
         return True
 
     def action_renew(self):
@@ -443,7 +440,7 @@ class BoSaleAgreement(models.Model):
                 ("next_id.date_start", "<=", today),
             ]
         )
-        (ended | renewed)._bo_set_state("expired")
+        (ended | renewed)._bo_transition("expire", {"state": "expired"})
 
     # ------------------------------------------------------------------
     # Prices on sales order lines

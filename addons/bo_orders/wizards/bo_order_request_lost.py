@@ -9,6 +9,5 @@ class BoOrderRequestLost(models.TransientModel):
     reason = fields.Text(required=True)
 
     def action_mark_lost(self):
-        self.request_ids._check_state(("new", "in_progress", "quoted"))
         self.request_ids._set_lost(self.reason)
         return {"type": "ir.actions.act_window_close"}
