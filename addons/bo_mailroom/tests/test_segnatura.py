@@ -8,7 +8,8 @@ from unittest.mock import patch
 import pytz
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 from lxml import etree
 
@@ -129,8 +130,12 @@ class SegnaturaCommon(PecCommon):
     # Incoming
     # ------------------------------------------------------------------
 
-    def _sender_segnatura(self, files, number="0000042", subject="Richiesta di parere"):
-        """The Segnatura a town hall signs for ``files`` (name, content)."""
+    def _sender_segnatura(
+        self, files, number="0000042", subject="Richiesta di parere", signer=None, **sign_options
+    ):
+        """The Segnatura a town hall signs for ``files`` (name, content):
+        with its RSA key and exclusive c14n, or as ``signer`` and
+        ``sign_options`` say."""
         root = segnatura.build(
             {
                 "administration_code": "c_e999",
@@ -150,14 +155,14 @@ class SegnaturaCommon(PecCommon):
                 ],
             }
         )
-        der = self.sender_certificate.public_bytes(serialization.Encoding.DER)
-        segnatura.sign(
-            root,
-            der,
+        certificate, sign = signer or (
+            self.sender_certificate,
             lambda data: base64.b64encode(
                 self.sender_key.sign(data, padding.PKCS1v15(), hashes.SHA256())
             ),
         )
+        der = certificate.public_bytes(serialization.Encoding.DER)
+        segnatura.sign(root, der, sign, **sign_options)
         return segnatura.tostring(root)
 
     def _receive_pec(self, files, segnatura_content, name="Segnatura.xml"):
@@ -241,6 +246,27 @@ class TestSegnaturaOutgoing(SegnaturaCommon):
                 forged = etree.fromstring(attachment.raw.replace(old, new))
                 self.assertFalse(segnatura.verify_signature(forged)[0])
 
+    def test_the_printed_letter_is_the_primary_document(self):
+        template = self.env["bo.letter.template"].create(
+            {"name": "Trasmissione", "body_html": "<p>Trasmettiamo quanto richiesto.</p>"}
+        )
+        entry = self._registered_entry(
+            direction="outgoing",
+            channel="pec",
+            partner_id=self.pec_partner.id,
+            category_id=self.cat_complaints.id,
+            letter_template_id=template.id,
+            attachment_ids=[Command.create({"name": "allegato.pdf", "raw": b"%PDF-1.4 a"})],
+        )
+        entry._bo_send_by_email()
+        _attachment, root = self._segnatura_of(entry)
+        primary = root.find("prot:Descrizione/prot:DocumentoPrimario", namespaces=NS)
+        annex = root.find("prot:Descrizione/prot:Allegato", namespaces=NS)
+        self.assertTrue(
+            primary.get(f"{{{segnatura.NS}}}nomeFile").startswith(entry.name.replace("/", "-"))
+        )
+        self.assertEqual(annex.get(f"{{{segnatura.NS}}}nomeFile"), "allegato.pdf")
+
     def test_without_certificate_the_letter_is_sent_without_segnatura_and_says_why(self):
         self.company.bo_segnatura_certificate_id = False
         entry = self._send_pec_letter()
@@ -311,6 +337,34 @@ class TestSegnaturaIncoming(SegnaturaCommon):
         self.assertIn(
             "planimetria.pdf: declared in the Segnatura, not received", self._notes(entry)
         )
+
+    def test_segnatura_signed_as_other_software_signs_verifies(self):
+        """ECDSA and inclusive c14n, as other protocol software may sign."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(self.sender_certificate.subject)
+            .issuer_name(self.sender_certificate.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(datetime.datetime.now(datetime.UTC))
+            .not_valid_after(datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1))
+            .sign(key, hashes.SHA256())
+        )
+
+        def sign(data):
+            r, s = decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
+            return base64.b64encode(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+
+        content = self._sender_segnatura(
+            self.FILES,
+            signer=(certificate, sign),
+            canonicalisation=segnatura.C14N,
+            signature_method=f"{segnatura.XMLDSIG_MORE}ecdsa-sha256",
+        )
+        entry = self._receive_pec(self.FILES, content)
+        self.assertEqual(entry.segnatura_state, "valid")
+        self.assertEqual(entry.subject, "Richiesta di parere")
 
     def test_segnatura_not_following_the_schema_is_kept_and_not_trusted(self):
         content = self._sender_segnatura(self.FILES, number="42")

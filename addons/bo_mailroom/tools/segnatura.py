@@ -26,7 +26,8 @@ from copy import deepcopy
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric import ec, padding
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from lxml import etree
 
 NS = "http://www.agid.gov.it/protocollo/"
@@ -45,6 +46,31 @@ ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
 SIGNED_PROPERTIES_TYPE = "http://uri.etsi.org/01903#SignedProperties"
+C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+# What other protocol software signs with, and this module verifies: XML
+# canonicalisations 1.0 (exclusive or not), SHA-2 digests, RSA and ECDSA
+# signatures. SHA-1 is refused: a fingerprint is only as good as its hash.
+CANONICALISATIONS = {
+    EXC_C14N: {"exclusive": True, "with_comments": False},
+    f"{EXC_C14N}WithComments": {"exclusive": True, "with_comments": True},
+    C14N: {"exclusive": False, "with_comments": False},
+    f"{C14N}#WithComments": {"exclusive": False, "with_comments": True},
+}
+WITHOUT_COMMENTS = {f"{EXC_C14N}WithComments": EXC_C14N, f"{C14N}#WithComments": C14N}
+DIGESTS = {
+    SHA256: hashlib.sha256,
+    "http://www.w3.org/2001/04/xmldsig-more#sha384": hashlib.sha384,
+    "http://www.w3.org/2001/04/xmlenc#sha512": hashlib.sha512,
+}
+XMLDSIG_MORE = "http://www.w3.org/2001/04/xmldsig-more#"
+SIGNATURE_METHODS = {
+    RSA_SHA256: ("rsa", hashes.SHA256),
+    f"{XMLDSIG_MORE}rsa-sha384": ("rsa", hashes.SHA384),
+    f"{XMLDSIG_MORE}rsa-sha512": ("rsa", hashes.SHA512),
+    f"{XMLDSIG_MORE}ecdsa-sha256": ("ecdsa", hashes.SHA256),
+    f"{XMLDSIG_MORE}ecdsa-sha384": ("ecdsa", hashes.SHA384),
+    f"{XMLDSIG_MORE}ecdsa-sha512": ("ecdsa", hashes.SHA512),
+}
 
 SCHEMA_PATH = os.path.join(
     os.path.dirname(os.path.dirname(__file__)), "data", "schemas", "segnatura_protocollo.xsd"
@@ -169,9 +195,9 @@ def build(values):
 # ----------------------------------------------------------------------
 
 
-def _c14n(node):
-    """Exclusive canonical form of ``node`` (without comments)."""
-    return etree.tostring(node, method="c14n", exclusive=True, with_comments=False)
+def _c14n(node, algorithm=EXC_C14N):
+    """Canonical form of ``node``: exclusive, without comments, by default."""
+    return etree.tostring(node, method="c14n", **CANONICALISATIONS[algorithm])
 
 
 def _digest(data):
@@ -210,7 +236,14 @@ def _reference(signed_info, uri, transforms, digest, **attrs):
     return reference
 
 
-def sign(root, certificate_der, signer, now=None):
+def sign(
+    root,
+    certificate_der,
+    signer,
+    now=None,
+    canonicalisation=EXC_C14N,
+    signature_method=RSA_SHA256,
+):
     """Sign ``root`` in place with an enveloped XAdES baseline B signature.
 
     ``certificate_der``: the signer's certificate (DER bytes);
@@ -218,19 +251,23 @@ def sign(root, certificate_der, signer, now=None):
     (``certificate.certificate._sign``). The references are the document
     (enveloped, exclusive c14n) and the XAdES ``SignedProperties`` (signing
     time and the certificate's SHA-256), both digested with SHA-256.
+    ``canonicalisation`` and ``signature_method``: exclusive c14n and
+    RSA-SHA256; others are for tests, which sign as other software may.
     """
     now = now or datetime.datetime.now(datetime.UTC)
     token = uuid.uuid4().hex
     signature_id = f"Signature-{token}"
     properties_id = f"SignedProperties-{token}"
     document_reference_id = f"Reference-{token}"
-    document_digest = _digest(_c14n(_without_signature(root)))
+    document_digest = _digest(_c14n(_without_signature(root), canonicalisation))
 
     signature = _ds(root, "Signature", Id=signature_id)
     signed_info = _ds(signature, "SignedInfo")
-    _ds(signed_info, "CanonicalizationMethod", Algorithm=EXC_C14N)
-    _ds(signed_info, "SignatureMethod", Algorithm=RSA_SHA256)
-    _reference(signed_info, "", (ENVELOPED, EXC_C14N), document_digest, Id=document_reference_id)
+    _ds(signed_info, "CanonicalizationMethod", Algorithm=canonicalisation)
+    _ds(signed_info, "SignatureMethod", Algorithm=signature_method)
+    _reference(
+        signed_info, "", (ENVELOPED, canonicalisation), document_digest, Id=document_reference_id
+    )
     signature_value = _ds(signature, "SignatureValue")
     key_info = _ds(signature, "KeyInfo")
     x509_data = _ds(key_info, "X509Data")
@@ -264,11 +301,12 @@ def sign(root, certificate_der, signer, now=None):
     _reference(
         signed_info,
         f"#{properties_id}",
-        (EXC_C14N,),
-        _digest(_c14n(properties)),
+        (canonicalisation,),
+        _digest(_c14n(properties, canonicalisation)),
         Type=SIGNED_PROPERTIES_TYPE,
     )
-    signature_value.text = signer(_c14n(signed_info)).decode().replace("\n", "")
+    signed = signer(_c14n(signed_info, canonicalisation))
+    signature_value.text = signed.decode().replace("\n", "")
     return root
 
 
@@ -277,68 +315,111 @@ def tostring(root):
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def verify_signature(root):
-    """Check the enveloped signature of a parsed Segnatura.
+def _reference_data(root, reference):
+    """The octets a reference covers, or raise :class:`SegnaturaError`.
 
-    Return ``(ok, reason, certificate)``: every reference's SHA-256 digest
-    (the document without its signature, the signed properties) and the
-    RSA-SHA256 signature value, against the certificate the signature
-    carries. Who that certificate belongs to is not checked here: a
-    self-signed certificate verifies.
+    The document itself (``URI=""``, enveloped-signature transform) or an
+    element of it by its ``Id`` (the XAdES signed properties); the last
+    transform may canonicalise, else inclusive c14n 1.0 applies.
     """
-    signature = root.find(f"{{{DS}}}Signature")
-    if signature is None:
-        return False, "no signature", None
-    signed_info = signature.find(f"{{{DS}}}SignedInfo")
-    if signed_info is None:
-        return False, "no SignedInfo", None
-    method = signed_info.find(f"{{{DS}}}SignatureMethod")
-    canon = signed_info.find(f"{{{DS}}}CanonicalizationMethod")
-    if method is None or method.get("Algorithm") != RSA_SHA256:
-        return False, "signature method other than RSA-SHA256", None
-    if canon is None or canon.get("Algorithm") != EXC_C14N:
-        return False, "canonicalisation other than exclusive c14n", None
-    references = signed_info.findall(f"{{{DS}}}Reference")
-    if not any(ref.get("URI") == "" for ref in references):
-        return False, "the signature does not cover the document", None
-    for reference in references:
-        uri = reference.get("URI")
-        digest_method = reference.find(f"{{{DS}}}DigestMethod")
-        if digest_method is None or digest_method.get("Algorithm") != SHA256:
-            return False, f"digest of {uri!r} other than SHA-256", None
-        transforms = [
-            t.get("Algorithm") for t in reference.findall(f"{{{DS}}}Transforms/{{{DS}}}Transform")
-        ]
-        if uri == "":
-            if transforms != [ENVELOPED, EXC_C14N]:
-                return False, "unexpected transforms of the document", None
-            data = _c14n(_without_signature(root))
-        elif uri and uri.startswith("#"):
-            if transforms not in ([], [EXC_C14N]):
-                return False, f"unexpected transforms of {uri}", None
-            targets = root.xpath("//*[@Id=$id]", id=uri[1:])
-            if len(targets) != 1:
-                return False, f"reference {uri} not found once", None
-            data = _c14n(targets[0])
-        else:
-            return False, f"external reference {uri!r}", None
-        if (reference.findtext(f"{{{DS}}}DigestValue") or "").strip() != _digest(data):
-            return False, f"digest of {uri or 'the document'} does not match", None
+    uri = reference.get("URI")
+    transforms = [
+        t.get("Algorithm") for t in reference.findall(f"{{{DS}}}Transforms/{{{DS}}}Transform")
+    ]
+    if uri == "":
+        if not transforms or transforms[0] != ENVELOPED:
+            raise SegnaturaError("the document is signed without the enveloped transform")
+        transforms = transforms[1:]
+        node = _without_signature(root)
+    elif uri and uri.startswith("#"):
+        targets = root.xpath("//*[@Id=$id]", id=uri[1:])
+        if len(targets) != 1:
+            raise SegnaturaError(f"reference {uri} is not found once")
+        node = targets[0]
+    else:
+        raise SegnaturaError(f"external reference {uri!r}")
+    if len(transforms) > 1 or (transforms and transforms[0] not in CANONICALISATIONS):
+        raise SegnaturaError(f"unsupported transforms of {uri or 'the document'}: {transforms}")
+    algorithm = transforms[0] if transforms else C14N
+    if uri == "":
+        # A same-document reference leaves the comments out, whatever the c14n.
+        algorithm = WITHOUT_COMMENTS.get(algorithm, algorithm)
+    return _c14n(node, algorithm)
+
+
+def _check_signature_value(signature, signed_info, method):
+    """Check the signature value over ``signed_info`` with the certificate
+    in ``KeyInfo``; return the certificate or raise :class:`SegnaturaError`."""
+    canonicalisation = signed_info.find(f"{{{DS}}}CanonicalizationMethod")
+    algorithm = canonicalisation.get("Algorithm") if canonicalisation is not None else None
+    if algorithm not in CANONICALISATIONS:
+        raise SegnaturaError(f"unsupported canonicalisation {algorithm!r}")
     der = "".join(
         (
             signature.findtext(f"{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate") or ""
         ).split()
     )
+    kind, hash_class = SIGNATURE_METHODS[method]
     try:
         certificate = x509.load_der_x509_certificate(base64.b64decode(der))
         value = base64.b64decode(
             "".join((signature.findtext(f"{{{DS}}}SignatureValue") or "").split())
         )
-        certificate.public_key().verify(
-            value, _c14n(signed_info), padding.PKCS1v15(), hashes.SHA256()
-        )
-    except (ValueError, TypeError, InvalidSignature) as error:
-        return False, f"signature value: {error or type(error).__name__}", None
+        key = certificate.public_key()
+        data = _c14n(signed_info, algorithm)
+        if kind == "rsa":
+            key.verify(value, data, padding.PKCS1v15(), hash_class())
+        else:
+            # XML-DSig writes an ECDSA signature as r and s side by side.
+            half = len(value) // 2
+            value = encode_dss_signature(
+                int.from_bytes(value[:half], "big"), int.from_bytes(value[half:], "big")
+            )
+            key.verify(value, data, ec.ECDSA(hash_class()))
+    except InvalidSignature as error:
+        raise SegnaturaError("the signature value does not match") from error
+    except (ValueError, TypeError, AttributeError) as error:
+        raise SegnaturaError(
+            f"the certificate or signature value cannot be read: {error}"
+        ) from error
+    return certificate
+
+
+def verify_signature(root):
+    """Check the enveloped signature of a parsed Segnatura.
+
+    Return ``(ok, reason, certificate)``: every reference's digest (the
+    document without its signature, the signed properties), and the
+    signature value against the certificate the signature carries. Who that
+    certificate belongs to is not checked here: a self-signed one verifies.
+    """
+    signature = root.find(f"{{{DS}}}Signature")
+    signed_info = signature.find(f"{{{DS}}}SignedInfo") if signature is not None else None
+    if signed_info is None:
+        return False, "no signature", None
+    method_element = signed_info.find(f"{{{DS}}}SignatureMethod")
+    method = method_element.get("Algorithm") if method_element is not None else None
+    if method not in SIGNATURE_METHODS:
+        return False, f"unsupported signature method {method!r}", None
+    references = signed_info.findall(f"{{{DS}}}Reference")
+    if not any(reference.get("URI") == "" for reference in references):
+        return False, "the signature does not cover the document", None
+    try:
+        for reference in references:
+            digest_element = reference.find(f"{{{DS}}}DigestMethod")
+            digest_method = digest_element.get("Algorithm") if digest_element is not None else None
+            if digest_method not in DIGESTS:
+                raise SegnaturaError(f"unsupported digest method {digest_method!r}")
+            expected = base64.b64encode(
+                DIGESTS[digest_method](_reference_data(root, reference)).digest()
+            ).decode()
+            if "".join((reference.findtext(f"{{{DS}}}DigestValue") or "").split()) != expected:
+                raise SegnaturaError(
+                    f"the digest of {reference.get('URI') or 'the document'} does not match"
+                )
+        certificate = _check_signature_value(signature, signed_info, method)
+    except SegnaturaError as error:
+        return False, str(error), None
     return True, "", certificate
 
 
