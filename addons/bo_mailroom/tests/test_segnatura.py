@@ -15,7 +15,7 @@ from lxml import etree
 
 from odoo import Command
 from odoo.addons.bo_base.tests.common import GuardAttackKit
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
@@ -279,6 +279,15 @@ class TestSegnaturaOutgoing(SegnaturaCommon):
         )
         self.assertIn("Sent without a Segnatura", self._notes(entry))
         self.assertIn("no certificate", self._notes(entry))
+
+    def test_only_managers_see_the_signing_certificate(self):
+        self.assertEqual(
+            self.company.with_user(self.manager).bo_segnatura_certificate_id, self.certificate
+        )
+        with self.assertRaises(AccessError):
+            self.company.with_user(self.clerk).bo_segnatura_certificate_id  # noqa: B018
+        with self.assertRaises(AccessError):
+            self.company.with_user(self.clerk).write({"bo_segnatura_certificate_id": False})
 
     def test_unclassified_pec_letter_is_refused_before_it_is_sent(self):
         with self.assertRaisesRegex(UserError, "Classify"):
