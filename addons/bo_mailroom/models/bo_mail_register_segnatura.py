@@ -82,6 +82,8 @@ class BoMailRegister(models.Model):
         without a signature, or without a document, would not be valid.
         """
         self.ensure_one()
+        if not self.name:
+            return self.env._("the letter has no protocol number yet.")
         certificate = self._bo_segnatura_certificate()
         if not certificate:
             return self.env._(
@@ -158,7 +160,8 @@ class BoMailRegister(models.Model):
         return {
             "administration_code": code,
             "aoo_code": company.bo_segnatura_aoo_code or "AOO",
-            # The protocol number 2026/0000012 is number 0000012 of 2026-...
+            # Entry 2026/0000012 is NumeroRegistrazione 0000012; the year is the
+            # one of DataRegistrazione, in the company's time zone as the number.
             "number": f"{self.protocol_seq:07d}",
             "date": local.date(),
             "time": local.isoformat(timespec="seconds")[11:],
