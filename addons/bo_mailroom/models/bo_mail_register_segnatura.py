@@ -217,6 +217,20 @@ class BoMailRegister(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
             return None
+        existing = self.attachment_ids.filtered(
+            lambda a: (a.name or "").lower() == segnatura.FILENAME.lower()
+        )
+        if existing and self.segnatura_state == "sent":
+            return existing[:1]  # sent again: the Segnatura is the one registered
+        if existing:
+            raise UserError(
+                self.env._(
+                    "%(entry)s already has a file named %(name)s: rename it, the "
+                    "Segnatura of the letter takes that name.",
+                    entry=self.display_name,
+                    name=existing[0].name,
+                )
+            )
         content = self._bo_segnatura_content()
         attachment = self.env["ir.attachment"].create(
             {

@@ -267,6 +267,21 @@ class TestSegnaturaOutgoing(SegnaturaCommon):
         )
         self.assertEqual(annex.get(f"{{{segnatura.NS}}}nomeFile"), "allegato.pdf")
 
+    def test_a_file_of_the_letter_cannot_pass_for_its_segnatura(self):
+        entry = self._registered_entry(
+            direction="outgoing",
+            channel="pec",
+            partner_id=self.pec_partner.id,
+            category_id=self.cat_complaints.id,
+            attachment_ids=[
+                Command.create({"name": "lettera.pdf", "raw": b"%PDF-1.4 lettera"}),
+                Command.create({"name": "segnatura.xml", "raw": b"<forged/>"}),
+            ],
+        )
+        with self.assertRaisesRegex(UserError, "rename it"):
+            entry._bo_send_by_email()
+        self.assertFalse(entry.email_message_id)
+
     def test_without_certificate_the_letter_is_sent_without_segnatura_and_says_why(self):
         self.company.bo_segnatura_certificate_id = False
         entry = self._send_pec_letter()
