@@ -17,7 +17,6 @@ from odoo import Command
 from odoo.addons.bo_base.tests.common import GuardAttackKit
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
-from odoo.tools import mute_logger
 
 from ..tools import segnatura
 from .test_pec import PecCommon
@@ -415,7 +414,6 @@ class TestSegnaturaIncoming(SegnaturaCommon):
         self.assertEqual(entry.segnatura_state, "invalid")
         self.assertIn("not well-formed", self._notes(entry))
 
-    @mute_logger("odoo.addons.bo_mailroom.models.bo_mail_register_segnatura")
     def test_our_own_segnatura_round_trips_through_our_intake(self):
         sent = self._send_pec_letter()
         message = self._sent_message(sent)
