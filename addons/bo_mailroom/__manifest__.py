@@ -11,6 +11,7 @@
     "uninstall_hook": "uninstall_hook",
     "depends": [
         "bo_base",
+        "certificate",
         "mail",
         "web",
     ],

@@ -12,6 +12,7 @@ from . import bo_mail_register_evidence
 from . import bo_mail_register_integrity
 from . import bo_mail_register_intake
 from . import bo_mail_register_pec
+from . import bo_mail_register_segnatura
 from . import bo_mail_register_linked_mixin
 from . import bo_mail_company_sequence_mixin
 from . import bo_mail_emergency_register

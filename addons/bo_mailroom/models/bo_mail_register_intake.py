@@ -341,6 +341,9 @@ class BoMailRegister(models.Model):
         vals.update(self._bo_reply_inherited_vals(vals))
         entry = self._bo_create_received([vals])
         attachments = entry._bo_create_attachments(files)
+        if envelope:
+            # Before registration: a trusted Segnatura fills the draft.
+            entry._bo_segnatura_receive(attachments)
         msg_dict["attachments"] = []
         msg_dict["attachment_ids"] = attachments.ids
         if not vals.get("email_from"):

@@ -14,6 +14,20 @@ class ResCompany(models.Model):
         help="Every message sent to this address is registered as incoming correspondence.",
         groups="base.group_user",
     )
+    bo_segnatura_certificate_id = fields.Many2one(
+        "certificate.certificate",
+        string="Segnatura Certificate",
+        domain="[('company_id', 'in', [id, False])]",
+        groups="bo_base.group_bo_manager",
+        help="Signs the Segnatura.xml of the letters sent by PEC. Without it letters "
+        "are sent without a Segnatura: an unsigned one would not be valid.",
+    )
+    bo_segnatura_aoo_code = fields.Char(
+        string="AOO Code",
+        default="AOO",
+        help="Code of the company's protocol office in the Segnatura (CodiceAOO). A "
+        "public administration uses its IPA code; a company any short code of its own.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -42,6 +56,18 @@ class ResCompany(models.Model):
                     "alias_domain_id": domain.id,
                 }
             )
+
+    def _bo_segnatura_company_code(self):
+        """The company in a Segnatura's CodiceAmministrazione: its VAT number
+        without the country prefix, else its fiscal code; empty if neither."""
+        self.ensure_one()
+        vat = (self.vat or "").replace(" ", "").upper()
+        if len(vat) > 2 and vat[:2].isalpha() and vat[2:].isalnum():
+            vat = vat[2:]
+        fiscal_code = ""
+        if "l10n_it_codice_fiscale" in self.partner_id._fields:
+            fiscal_code = self.partner_id.l10n_it_codice_fiscale or ""
+        return vat or fiscal_code.replace(" ", "").upper()
 
     def _bo_mailroom_tz(self):
         """The time zone of the company's register: it decides the protocol year

@@ -22,3 +22,4 @@ from . import test_intake_every_alias
 from . import test_emergency_register
 from . import test_emergency_concurrency
 from . import test_case_files
+from . import test_segnatura
