@@ -131,6 +131,34 @@ class BoMailPreservationDestination(models.Model):
         if method:
             method(transmissions)
 
+    def _bo_collect_receipts_email(self, transmissions):
+        """The receipts come back as replies (``message_update`` of the
+        transmission); here, the packages whose mail failed or bounced since
+        they were sent go back to be sent again."""
+        # sudo: the job reads how its own mails fared
+        failures = (
+            self.env["mail.notification"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id.model", "=", transmissions._name),
+                    ("mail_message_id.res_id", "in", transmissions.ids),
+                    ("notification_status", "in", ("exception", "bounce")),
+                ]
+            )
+        )
+        for transmission in transmissions:
+            failed = failures.filtered(
+                lambda n, t=transmission: (
+                    n.mail_message_id.res_id == t.id and n.mail_message_id.date >= t.sent_datetime
+                )
+            )
+            if failed:
+                transmission._bo_undelivered(
+                    failed[0].failure_reason
+                    or self.env._("The mail to %s was not delivered.", self.email)
+                )
+
     def _bo_collect_receipts_folder(self, transmissions):
         """The conservator drops the receipt beside the package: a file whose
         name starts with the package's name without ``.zip`` and holds

@@ -25,12 +25,14 @@ STATES = [
 TRANSITIONS = {
     "send": ("to_send", "failed"),
     "fail": ("to_send", "failed"),
+    "bounce": ("sent",),
     "receive": ("sent",),
 }
 # What each action writes, and nothing else.
 TRANSITION_WRITES = {
     "send": ("state", "destination_id", "sent_datetime", "attempt_count", "last_error"),
     "fail": ("state", "destination_id", "attempt_count", "last_error"),
+    "bounce": ("state", "last_error"),
     "receive": ("state", "receipt_file", "receipt_name", "receipt_sha256", "received_datetime"),
 }
 # A transmission still not sent this many working days after its due date
@@ -163,6 +165,7 @@ class BoMailRegisterDayTransmission(models.Model):
         return {
             "send": self.env._("sent"),
             "fail": self.env._("marked failed"),
+            "bounce": self.env._("marked undelivered"),
             "receive": self.env._("given its receipt"),
         }
 
@@ -228,8 +231,11 @@ class BoMailRegisterDayTransmission(models.Model):
         if not conservator:
             raise UserError(self.env._("%s is not a valid email address.", address))
         self.with_context(mail_notify_force_send=False).message_post(
-            subject=self.env._("Daily protocol register of %(date)s: %(company)s")
-            % {"date": self.day_id.date, "company": company.name},
+            subject=self.env._(
+                "Daily protocol register of %(date)s: %(company)s",
+                date=self.day_id.date,
+                company=company.name,
+            ),
             body=self.env._(
                 "The daily protocol register of %(date)s of %(company)s, for preservation. "
                 "Its SHA-256 is %(sha256)s. Please reply with the receipt "
@@ -292,6 +298,12 @@ class BoMailRegisterDayTransmission(models.Model):
             },
         )
         return True
+
+    def _bo_undelivered(self, reason):
+        """The package left but never arrived (the mail failed or bounced):
+        failed again, so that the next run sends it again."""
+        self.ensure_one()
+        self._bo_transition("bounce", {"state": "failed", "last_error": reason})
 
     def _bo_receive(self, name, content):
         """Keep the conservator's receipt ``content`` (a file named ``name``)."""
@@ -401,7 +413,7 @@ class BoMailRegisterDayTransmission(models.Model):
                 "mail.mail_activity_data_todo",
                 summary=self.env._("The daily register is not sent to preservation"),
                 note=self.env._(
-                    "The daily register of %(date)s was due at the preservation by "
+                    "The daily register of %(date)s was due to preservation by "
                     "%(due)s and is still not sent after %(attempts)s attempts. Last error: "
                     "%(error)s",
                     date=transmission.day_id.date,

@@ -73,6 +73,26 @@ class TestPreservationMail(PreservationCommon):
         self.assertEqual(len(replies), 1)
         self.assertEqual(replies.attachment_ids.name, "lettera.pdf")
 
+    def test_undelivered_mail_is_sent_again(self):
+        self._run("2035-03-24 10:00:00")
+        transmission = self._transmissions()[0]
+        mail = self._sent_mail(transmission)
+        # The conservator's server refused it.
+        mail.notification_ids.write(
+            {
+                "notification_status": "bounce",
+                "failure_type": "mail_bounce",
+                "failure_reason": "550 5.1.1 mailbox unavailable",
+            }
+        )
+        self._run("2035-03-24 11:00:00")
+        self.assertEqual(transmission.state, "failed")
+        self.assertIn("550 5.1.1", transmission.last_error)
+        self._run("2035-03-24 12:00:00")
+        self.assertEqual(transmission.state, "sent")
+        self.assertEqual(transmission.attempt_count, 2)
+        self.assertEqual(len(self._sent_mail(transmission)), 2)
+
     def test_company_without_email_fails_and_says_why(self):
         self.chain_company.email = False
         self._run("2035-03-24 10:00:00")
