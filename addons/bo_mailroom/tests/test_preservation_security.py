@@ -8,7 +8,7 @@ from freezegun import freeze_time
 
 from odoo.addons.bo_base.tests.common import GuardAttackKit, new_bo_user
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from .preservation_common import PreservationCommon
 
@@ -158,3 +158,19 @@ class TestTransmissionGuard(GuardAttackKit):
     @classmethod
     def _guard_create_values(cls):
         return {"day_id": cls.days[1].id}
+
+
+@tagged("post_install", "-at_install")
+class TestPreservationItalian(TransactionCase):
+    def test_preservation_reads_in_italian(self):
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.env["ir.module.module"]._load_module_terms(["bo_mailroom"], ["it_IT"], overwrite=True)
+        Transmission = self.env["bo.mail.register.day.transmission"].with_context(lang="it_IT")
+        states = dict(Transmission.fields_get(["state"])["state"]["selection"])
+        self.assertEqual(states["received"], "Rapporto ricevuto")
+        self.assertEqual(states["to_send"], "Da trasmettere")
+        labels = Transmission.fields_get(["receipt_file", "destination_id"])
+        self.assertEqual(labels["receipt_file"]["string"], "Rapporto di versamento")
+        self.assertEqual(labels["destination_id"]["string"], "Destinazione")
+        model = self.env["ir.model"].with_context(lang="it_IT")._get(Transmission._name)
+        self.assertEqual(model.name, "Trasmissione in conservazione")
