@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.addons.bo_base.models import bo_guard
 from odoo.addons.bo_base.tools.italian_calendar import next_working_day, working_days_between
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import email_normalize
 
 from .bo_mail_preservation_destination import is_receipt_name
 
@@ -320,8 +321,10 @@ class BoMailRegisterDayTransmission(models.Model):
         )
 
     def message_update(self, msg_dict, update_vals=None):
-        """A reply to the package's mail: its attachment named as a receipt
-        (``rapporto``, ``ricevuta``, ``receipt``) becomes the receipt. The
+        """A reply to the package's mail from the conservator's address: its
+        attachment named as a receipt (``rapporto``, ``ricevuta``,
+        ``receipt``) becomes the receipt. Anyone else's reply, with or
+        without such a file, is only a message. The
         reply itself is always posted on the transmission: a reply not
         understood stays in the chatter, never lost."""
         receipts = [
@@ -329,8 +332,13 @@ class BoMailRegisterDayTransmission(models.Model):
             for attachment in msg_dict.get("attachments") or []
             if is_receipt_name(attachment.fname)
         ]
-        if receipts:
-            for transmission in self.filtered(lambda t: t.state == "sent"):
+        sender = email_normalize(msg_dict.get("email_from") or "")
+        if receipts and sender:
+            for transmission in self.filtered(
+                lambda t: (
+                    t.state == "sent" and email_normalize(t.destination_id.email or "") == sender
+                )
+            ):
                 content = receipts[0].content
                 if isinstance(content, str):
                     content = content.encode()

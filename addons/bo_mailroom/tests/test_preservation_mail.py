@@ -25,11 +25,17 @@ class TestPreservationMail(PreservationCommon):
             ]
         )
 
-    def _reply(self, mail, attachments, body="In allegato il rapporto di versamento."):
+    def _reply(
+        self,
+        mail,
+        attachments,
+        body="In allegato il rapporto di versamento.",
+        sender=f"Conservatore <{CONSERVATOR}>",
+    ):
         raw = make_email(
             subject=f"Re: {mail.subject}",
             body=body,
-            sender=f"Conservatore <{CONSERVATOR}>",
+            sender=sender,
             to=self.chain_company.email,
             attachments=attachments,
             headers={"In-Reply-To": mail.message_id, "References": mail.message_id},
@@ -72,6 +78,21 @@ class TestPreservationMail(PreservationCommon):
         replies = transmission.message_ids.filtered(lambda m: "problema" in (m.body or ""))
         self.assertEqual(len(replies), 1)
         self.assertEqual(replies.attachment_ids.name, "lettera.pdf")
+
+    def test_receipt_from_someone_else_is_only_a_message(self):
+        self._run("2035-03-24 10:00:00")
+        transmission = self._transmissions()[0]
+        mail = self._sent_mail(transmission)
+        self._reply(
+            mail,
+            [("rapporto_di_versamento.xml", b"<RapportoDiVersamento/>", "application/xml")],
+            body="Rapporto falso.",
+            sender="Impostore <impostore@altrove.example.org>",
+        )
+        self.assertEqual(transmission.state, "sent")
+        self.assertFalse(transmission.receipt_file)
+        replies = transmission.message_ids.filtered(lambda m: "falso" in (m.body or ""))
+        self.assertEqual(len(replies), 1, "kept in the chatter")
 
     def test_undelivered_mail_is_sent_again(self):
         self._run("2035-03-24 10:00:00")
