@@ -60,8 +60,10 @@ class BoMailRegisterDayTransmission(models.Model):
     """
 
     _name = "bo.mail.register.day.transmission"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "bo.transition.mixin"]
     _description = "Transmission to Preservation"
+    _bo_transitions = TRANSITIONS
+    _bo_transition_writes = TRANSITION_WRITES
     _order = "day_date desc, id desc"
     _rec_name = "day_id"
     _check_company_auto = True
@@ -153,6 +155,13 @@ class BoMailRegisterDayTransmission(models.Model):
         return super().create(vals_list)
 
     @api.depends("day_id.date")
+    def _compute_display_name(self):
+        for transmission in self:
+            transmission.display_name = self.env._(
+                "Transmission of %s", transmission.day_id.date or ""
+            )
+
+    @api.depends("day_id.date")
     def _compute_due_date(self):
         for transmission in self:
             date = transmission.day_id.date
@@ -169,21 +178,6 @@ class BoMailRegisterDayTransmission(models.Model):
             "bounce": self.env._("marked undelivered"),
             "receive": self.env._("given its receipt"),
         }
-
-    def _bo_check_transition(self, action):
-        for transmission in self:
-            if transmission.state not in TRANSITIONS[action]:
-                raise UserError(
-                    self.env._(
-                        "The transmission of %(day)s cannot be %(action)s in its current state.",
-                        day=transmission.day_id.date,
-                        action=self._bo_transition_labels()[action],
-                    )
-                )
-
-    def _bo_transition(self, action, vals):
-        self._bo_check_transition(action)
-        return bo_guard.grant(self, *TRANSITION_WRITES[action]).write(vals)
 
     # ------------------------------------------------------------------
     # The package
