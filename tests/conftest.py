@@ -168,7 +168,9 @@ def odoo_server(tmp_path_factory):
         pytest.fail("Odoo 19.0 is not importable: set ODOO_PYTHON to the Python that imports odoo")
     own_db = not os.environ.get("BO_TEST_DB")
     db = os.environ.get("BO_TEST_DB") or f"bo_e2e_{uuid.uuid4().hex[:8]}"
-    server = OdooServer(python, addons_path, db, _free_port())
+    # $BO_TEST_HTTP_PORT: a port of one's own on a shared machine.
+    port = int(os.environ.get("BO_TEST_HTTP_PORT") or 0) or _free_port()
+    server = OdooServer(python, addons_path, db, port)
     if own_db:
         server.odoo(
             "-d", db, "-i", ADDONS, "--with-demo", "--stop-after-init",

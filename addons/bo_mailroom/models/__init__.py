@@ -26,6 +26,9 @@ from . import bo_mail_register_day
 from . import bo_mail_register_day_report
 from . import bo_mail_register_day_chain
 from . import bo_mail_register_day_package
+from . import bo_mail_preservation_destination
+from . import bo_mail_register_day_transmission
+from . import bo_mail_register_day_preservation
 from . import ir_actions_report
 from . import ir_attachment
 from . import mail_thread

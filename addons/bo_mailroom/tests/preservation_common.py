@@ -1,0 +1,74 @@
+import base64
+import contextlib
+import importlib.util
+import io
+import os
+import shutil
+import tempfile
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.tools.misc import file_path
+
+from .common import SealedDaysCommon
+
+VERIFIER = file_path("bo_mailroom/tools/verify_register.py")
+
+
+class PreservationCommon(SealedDaysCommon):
+    """Three sealed days just before Easter 2035 (Easter Monday is 26 March):
+    Wednesday 21, Thursday 22 and Friday 23 March, a folder the server may
+    write in, and the hourly job at hand."""
+
+    REFERENCE = date(2035, 3, 21)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Transmission = cls.env["bo.mail.register.day.transmission"]
+        cls.Destination = cls.env["bo.mail.preservation.destination"]
+        cls.root = tempfile.mkdtemp(prefix="bo_preservation_")
+        cls.addClassCleanup(shutil.rmtree, cls.root, True)
+        cls.env["ir.config_parameter"].set_param("bo_mailroom.preservation_folder_root", cls.root)
+        cls.chain_company.email = "protocollo@registrocatena.example.it"
+        spec = importlib.util.spec_from_file_location("bo_verify_register", VERIFIER)
+        cls.verifier = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(cls.verifier)
+
+    @classmethod
+    def _destination(cls, **vals):
+        return cls.Destination.with_user(cls.manager).create(
+            {
+                "name": "Conservatore accreditato",
+                "company_id": cls.chain_company.id,
+                "kind": "folder",
+                "folder_path": os.path.join(cls.root, "versamenti"),
+                **vals,
+            }
+        )
+
+    def _run(self, when):
+        """The hourly job, run at ``when`` (Europe/Rome is one hour ahead in March)."""
+        with freeze_time(when):
+            self.Transmission._cron_send_to_preservation()
+        self.env.invalidate_all()
+
+    def _transmissions(self):
+        return self.Transmission.search(
+            [("company_id", "=", self.chain_company.id)], order="day_date"
+        )
+
+    def _package(self, transmission):
+        return base64.b64decode(transmission.with_context(bin_size=False).package_file)
+
+    def _verify(self, content):
+        """The offline verifier on ``content``: its exit code and what it printed."""
+        path = os.path.join(self.root, "verify.zip")
+        with open(path, "wb") as package:
+            package.write(content)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = self.verifier.main([path])
+        os.unlink(path)
+        return code, out.getvalue()
