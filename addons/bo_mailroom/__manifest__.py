@@ -1,7 +1,7 @@
 {
     "name": "Back Office Mailroom",
     "summary": "Correspondence register: protocol, email and PEC intake, archive, deadlines",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "development_status": "Beta",
     "category": "Back Office/Mailroom",
     "website": "https://github.com/backoffice-suite/backoffice",

@@ -28,6 +28,14 @@ class BoMailRegister(models.Model):
         ondelete="restrict",
         bo_guarded=True,
     )
+    cancel_user_name = fields.Char(
+        string="Cancelled By (Name)",
+        readonly=True,
+        copy=False,
+        help="The name of who cancelled, as it was then: the daily register lists "
+        "it, and renaming the user later must not change a sealed day.",
+        bo_guarded=True,
+    )
     cancel_date = fields.Datetime(string="Cancelled On", readonly=True, copy=False, bo_guarded=True)
     cancel_reason = fields.Text(
         string="Cancellation Reason", readonly=True, copy=False, bo_guarded=True
@@ -44,6 +52,7 @@ class BoMailRegister(models.Model):
             {
                 "state": "cancelled",
                 "cancel_uid": self.env.user.id,
+                "cancel_user_name": self.env.user.name,
                 "cancel_date": fields.Datetime.now(),
                 "cancel_reason": reason.strip(),
             },

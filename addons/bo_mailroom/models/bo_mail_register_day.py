@@ -7,10 +7,17 @@ import pytz
 from odoo import api, fields, models
 from odoo.addons.bo_base.models import bo_guard
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.mail import email_split_tuples
 
 from ..tools.sql_guard import ORM_METADATA_COLUMNS, ensure_immutable
 
 MANAGER_GROUP = "bo_base.group_bo_manager"
+# How the lines of a day are written to be hashed (see ``_lines_text``):
+# 1, the first days sealed, wrote the names of users and the labels of
+# fields as they were when listed; 2 writes what was recorded at the time
+# (the name on the message or the cancellation) and technical names, so that
+# renaming a user or relabelling a field leaves every sealed day as it is.
+LINES_VERSION = 2
 
 
 class BoMailRegisterDay(models.Model):
@@ -61,6 +68,13 @@ class BoMailRegisterDay(models.Model):
         readonly=True,
         help="Fingerprint of the complete list of the day's registrations, "
         "cancellations and changes.",
+        bo_guarded=True,
+    )
+    lines_version = fields.Integer(
+        readonly=True,
+        help="How the lines were written when they were hashed: 2 from the "
+        "release that made them independent of later renames; empty for the "
+        "days sealed before it (version 1).",
         bo_guarded=True,
     )
     register_file = fields.Binary(
@@ -201,6 +215,7 @@ class BoMailRegisterDay(models.Model):
                     "number": entry.name,
                     "date": entry.registration_date,
                     "direction": directions[entry.direction],
+                    "direction_code": entry.direction,
                     "correspondent": entry.correspondent,
                     "subject": entry.subject,
                     "hashes": [(h.name, h.sha256) for h in entry.hash_ids],
@@ -212,7 +227,8 @@ class BoMailRegisterDay(models.Model):
                 {
                     "number": entry.name,
                     "date": entry.cancel_date,
-                    "user": entry.cancel_uid.name,
+                    "user": entry.cancel_user_name or entry.cancel_uid.name,
+                    "listed_user": entry.cancel_uid.name,
                     "reason": entry.cancel_reason,
                     "confidential": entry in confidential,
                 }
@@ -222,8 +238,10 @@ class BoMailRegisterDay(models.Model):
                 {
                     "number": by_id[tracking.mail_message_id.res_id].name,
                     "date": tracking.mail_message_id.date,
-                    "user": tracking.mail_message_id.author_id.name or "",
+                    "user": self._message_author_name(tracking.mail_message_id),
+                    "listed_user": tracking.mail_message_id.author_id.name or "",
                     "field": tracking.field_id.field_description,
+                    "field_code": tracking.field_id.name,
                     "old": str(tracking._format_display_value("old")[0] or ""),
                     "new": str(tracking._format_display_value("new")[0] or ""),
                     "confidential": by_id[tracking.mail_message_id.res_id] in confidential,
@@ -262,28 +280,49 @@ class BoMailRegisterDay(models.Model):
         }
 
     @api.model
-    def _lines_text(self, lines):
+    def _message_author_name(self, message):
+        """Who wrote ``message``, as the message itself recorded it.
+
+        The sender of a registered entry's message is part of its evidence
+        (``mail_message.py``): it does not change when the author is renamed.
+        """
+        name, email = next(iter(email_split_tuples(message.email_from or "")), ("", ""))
+        return name or email or message.author_id.name or ""
+
+    @api.model
+    def _lines_text(self, lines, version):
         """The canonical text of the (complete) lines: the text hashed.
 
         One line per registration (``R|``), cancellation (``C|``) and change
         (``M|``), fields separated by ``|``, lines by a newline, UTF-8.
+        Version 2 writes what cannot change after the fact: the direction's
+        and the field's technical names, the user's name as recorded with the
+        cancellation or the message. Version 1 (the days sealed before it)
+        wrote labels and the users' names as they were when listed.
         """
+        if not version or version == 1:
+            direction, user, field = "direction", "listed_user", "field"
+        else:
+            direction, user, field = "direction_code", "user", "field_code"
         text = []
         for reg in lines["registrations"]:
             text.append(
-                "R|{number}|{date}|{direction}|{correspondent}|{subject}".format(**reg)
-                + "".join(f"|{name}:{digest}" for name, digest in reg["hashes"])
+                f"R|{reg['number']}|{reg['date']}|{reg[direction]}|{reg['correspondent']}|"
+                f"{reg['subject']}" + "".join(f"|{name}:{digest}" for name, digest in reg["hashes"])
             )
-        text.extend("C|{number}|{date}|{user}|{reason}".format(**c) for c in lines["cancellations"])
         text.extend(
-            "M|{number}|{date}|{user}|{field}|{old}|{new}".format(**c) for c in lines["changes"]
+            f"C|{c['number']}|{c['date']}|{c[user]}|{c['reason']}" for c in lines["cancellations"]
+        )
+        text.extend(
+            f"M|{c['number']}|{c['date']}|{c[user]}|{c[field]}|{c['old']}|{c['new']}"
+            for c in lines["changes"]
         )
         return "\n".join(text)
 
     @api.model
-    def _lines_digest(self, lines):
+    def _lines_digest(self, lines, version):
         """SHA-256 over the canonical text of the (complete) lines."""
-        return hashlib.sha256(self._lines_text(lines).encode()).hexdigest()
+        return hashlib.sha256(self._lines_text(lines, version).encode()).hexdigest()
 
     @api.model
     def _canonical_lines(self, company, day):
@@ -331,10 +370,12 @@ class BoMailRegisterDay(models.Model):
             "entry_count": len(numbers),
             "cancel_count": len(lines["cancellations"]),
             "change_count": len(lines["changes"]),
+            "lines_version": LINES_VERSION,
             "sha256": self._lines_digest(
                 lines
                 if (self.env.lang or "en_US") == "en_US"
-                else self._canonical_lines(company, day)
+                else self._canonical_lines(company, day),
+                LINES_VERSION,
             ),
         }
         vals = {

@@ -136,7 +136,7 @@ class BoMailRegisterDay(models.Model):
                 **values,
             )
         lines = self._canonical_lines(self.company_id, self.date)
-        if self._lines_digest(lines) != self.sha256:
+        if self._lines_digest(lines, self.lines_version) != self.sha256:
             return self.env._(
                 "The registrations, cancellations and changes of %(date)s no longer give "
                 "the digest sealed: an entry of that day, its files' fingerprints or its "

@@ -180,7 +180,9 @@ class BoMailRegisterDay(models.Model):
         folder = f"days/{day.date.isoformat()}"
         group = _sub(index, _sincro("FileGroup"))
         _sub(group, _sincro("Label"), folder)
-        lines = self._lines_text(self._canonical_lines(day.company_id, day.date)).encode()
+        lines = self._lines_text(
+            self._canonical_lines(day.company_id, day.date), day.lines_version
+        ).encode()
         paths = {
             "lines": f"{folder}/lines.txt",
             "register": f"{folder}/{day.register_file_name}",
@@ -206,6 +208,7 @@ class BoMailRegisterDay(models.Model):
             entry_count=day.entry_count,
             cancel_count=day.cancel_count,
             change_count=day.change_count,
+            lines_version=str(day.lines_version or 1),
             lines_sha256=day.sha256,
             register_sha256=day.register_file_sha256,
             complete_sha256=day.complete_file_sha256,
@@ -332,7 +335,7 @@ class BoMailRegisterDay(models.Model):
             change = _sub(document, "TracciatureModificheDocumento")
             _sub(change, "TipoModifica", "annullamento")
             author = _sub(change, "SoggettoAutoreDellaModifica")
-            _sub(author, "Denominazione", entry.cancel_uid.name or "")
+            _sub(author, "Denominazione", entry.cancel_user_name or entry.cancel_uid.name or "")
             _sub(change, "DataModifica", _iso(entry.cancel_date))
             _sub(change, "Motivo", entry.cancel_reason or "")
         if entry.retention_date:

@@ -20,7 +20,7 @@ TRANSITION_WRITES = {
     "answer": ("state",),
     "close": ("state",),
     "reopen": ("state",),
-    "cancel": ("state", "cancel_uid", "cancel_date", "cancel_reason"),
+    "cancel": ("state", "cancel_uid", "cancel_user_name", "cancel_date", "cancel_reason"),
 }
 STATE_SUBTYPES = {
     "assigned": "bo_mailroom.mt_bo_mail_register_assigned",

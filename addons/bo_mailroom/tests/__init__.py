@@ -26,3 +26,4 @@ from . import test_segnatura
 from . import test_preservation_folder
 from . import test_preservation_mail
 from . import test_preservation_security
+from . import test_register_renames

@@ -41,7 +41,9 @@ class TestDailyRegister(MailroomCommon):
         self.assertGreaterEqual(register_day.change_count, 1)
         self.assertRegex(register_day.sha256, r"^[0-9a-f]{64}$")
         lines = self.Day._report_lines(self.company, date(2033, 5, 10))
-        self.assertEqual(register_day.sha256, self.Day._lines_digest(lines))
+        self.assertEqual(
+            register_day.sha256, self.Day._lines_digest(lines, register_day.lines_version)
+        )
         self.assertEqual(
             lines["registrations"][0]["hashes"], [(h.name, h.sha256) for h in first.hash_ids]
         )

@@ -41,7 +41,12 @@ PACKAGE_FORMAT = "bo_mailroom.register_package/1"
 CHAIN_GENESIS = "0" * 64
 # Files of the package that the index does not describe.
 UNINDEXED = {"index.xml", "verify_register.py"}
-DIRECTIONS = {"E": "Incoming", "U": "Outgoing", "I": "Internal"}
+# How the sealed lines write the direction, by the version of their writing
+# (the day's ``lines_version``): labels at first, technical names since 2.
+DIRECTIONS = {
+    "1": {"E": "Incoming", "U": "Outgoing", "I": "Internal"},
+    "2": {"E": "incoming", "U": "outgoing", "I": "internal"},
+}
 # A record of the sealed lines starts with its kind and a protocol number.
 RECORD_START = re.compile(r"\n(?=[RCM]\|\d{4}/\d{7,}\|)")
 
@@ -248,8 +253,8 @@ class PackageVerifier:
                     continue
                 if number in target:
                     raise BrokenLink(f"{number}: registered or cancelled twice in the sealed lines")
-                target[number] = (day["date"], record)
-        for number, (day, record) in registered.items():
+                target[number] = (day["date"], record, day.get("lines_version") or "1")
+        for number, (day, record, version) in registered.items():
             document = by_number.get(number)
             if document is None or document.get("in_period") != "true":
                 raise BrokenLink(
@@ -265,7 +270,7 @@ class PackageVerifier:
                     "R",
                     number,
                     document["date"],
-                    DIRECTIONS.get(document["flow"], "?"),
+                    DIRECTIONS.get(version, {}).get(document["flow"], "?"),
                     document["correspondent"],
                     document["subject"],
                 )
@@ -279,7 +284,7 @@ class PackageVerifier:
                 raise BrokenLink(
                     f"{number}: in the index, but no sealed day of the period registers it"
                 )
-        for number, (day, record) in cancelled.items():
+        for number, (day, record, _version) in cancelled.items():
             cancellation = (by_number.get(number) or {}).get("cancellation")
             if not cancellation or not cancellation["reason"].strip():
                 raise BrokenLink(f"{number}: cancelled on {day}, without its reason in the index")
