@@ -1,0 +1,4 @@
+from . import test_fatturapa_match
+from . import test_fatturapa_iban
+from . import test_guard_attacks
+from . import test_fatturapa_queries
