@@ -42,6 +42,7 @@ class FatturaPACommon(AccountTestInvoicingCommon):
                 cls.env.context,
                 allowed_company_ids=cls.it_company.ids,
                 tracking_disable=False,
+                mail_notrack=False,
             )
         )
         groups = "account.group_account_invoice,purchase.group_purchase_user"

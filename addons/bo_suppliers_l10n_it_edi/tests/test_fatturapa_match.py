@@ -161,3 +161,17 @@ class TestFatturaPAMatch(FatturaPACommon):
         with self.assertRaises(UserError):
             again.with_user(self.accountant).action_post()
         self.assertEqual(again.state, "draft")
+
+    def test_the_ddt_is_entered_at_reception_on_the_receipt(self):
+        order = self._order("PO-FPA-040", [(self.sheet, 10, 40.0)])
+        picking = order.picking_ids
+        # (as a warehouse manager: a stock user cannot open the stock receipt form
+        # of this database, delivery.zip.prefix being out of its reach)
+        with Form(picking) as form:
+            form.bo_supplier_ddt_number = "DDT-90"
+            form.bo_supplier_ddt_date = "2026-11-18"
+        self.assertEqual(picking.bo_supplier_ddt_number, "DDT-90")
+        picking.with_user(self.buyer).bo_supplier_ddt_number = "DDT-91"
+        self.assertEqual(picking.bo_supplier_ddt_number, "DDT-91")
+        self.assertTrue(picking._fields["bo_supplier_ddt_number"].tracking)
+        self.assertTrue(picking._fields["bo_supplier_ddt_date"].tracking)
