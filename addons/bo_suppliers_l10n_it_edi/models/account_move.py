@@ -24,6 +24,7 @@ class AccountMove(models.Model):
     bo_fpa_iban = fields.Char(
         string="IBAN of the FatturaPA",
         copy=False,
+        index="btree_not_null",
         readonly=True,
         groups=INTERNAL,
         bo_guarded=True,
@@ -131,12 +132,13 @@ class AccountMove(models.Model):
             )
         )
 
+    # The supplier's bank accounts are not among the dependencies: a change of
+    # one would recompute every bill the supplier ever sent. The accounts say
+    # which of its open FatturaPA bills to match again (res_partner_bank.py).
     @api.depends(
         "bo_fpa_imported",
         "bo_fpa_iban",
         "bo_fpa_notes",
-        "commercial_partner_id.bank_ids.allow_out_payment",
-        "commercial_partner_id.bank_ids.sanitized_acc_number",
         "invoice_line_ids.bo_fpa_notes",
         "invoice_line_ids.bo_fpa_picking_ids",
         "invoice_line_ids.bo_fpa_picking_ids.state",

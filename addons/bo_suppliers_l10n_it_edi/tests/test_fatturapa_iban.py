@@ -91,3 +91,16 @@ class TestFatturaPAIban(FatturaPACommon):
         known.sudo().allow_out_payment = True
         self.assertFalse(bill.bo_fpa_iban_untrusted)
         self.assertFalse(bill.bo_payment_blocked)
+
+    def test_registering_the_new_account_as_trusted_lifts_the_block(self):
+        bill = self._import("IT00743110157_FPA04.xml")
+        bill.with_user(self.accountant).action_post()
+        self.assertTrue(bill.bo_payment_blocked)
+
+        # checked with the supplier by phone, registered and trusted
+        self.env["res.partner.bank"].sudo().create(
+            {"partner_id": self.supplier.id, "acc_number": NEW_IBAN, "allow_out_payment": True}
+        )
+
+        self.assertFalse(bill.bo_payment_blocked)
+        self.assertEqual(bill.bo_match_state, "matched")
