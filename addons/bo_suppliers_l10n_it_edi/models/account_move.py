@@ -28,7 +28,7 @@ class AccountMove(models.Model):
         readonly=True,
         groups=INTERNAL,
         bo_guarded=True,
-        help="The bank account the FatturaPA asks the payment to (DettaglioPagamento).",
+        help="The bank accounts the FatturaPA asks the payment to (DettaglioPagamento).",
     )
     bo_fpa_notes = fields.Text(
         string="FatturaPA Import Findings",
@@ -67,33 +67,35 @@ class AccountMove(models.Model):
     )
     def _compute_bo_fpa_iban_untrusted(self):
         for move in self:
-            move.bo_fpa_iban_untrusted = bool(move.bo_fpa_iban) and not move._bo_fpa_iban_trusted()
+            move.bo_fpa_iban_untrusted = bool(move._bo_fpa_untrusted_ibans())
 
-    def _bo_fpa_iban_trusted(self):
-        """Whether the FatturaPA's IBAN is a trusted account of the supplier:
-        one of its accounts, in the bill's company or shared, that allows
-        outgoing payments."""
+    def _bo_fpa_untrusted_ibans(self):
+        """The IBANs of the FatturaPA (one per payment instalment, a space
+        between them) that are not a trusted account of the supplier: one of
+        its accounts, in the bill's company or shared, that allows outgoing
+        payments."""
         self.ensure_one()
-        number = sanitize_account_number(self.bo_fpa_iban)
-        partner = self.commercial_partner_id
-        if not number or not partner:
-            return False
-        # sudo: bank accounts are the accountants'; this only says yes or no.
-        return any(
-            bank.allow_out_payment
-            and bank.sanitized_acc_number == number
+        ibans = (self.bo_fpa_iban or "").split()
+        if not ibans:
+            return []
+        # sudo: bank accounts are the accountants'; this only says which are trusted.
+        trusted = {
+            bank.sanitized_acc_number
+            for bank in self.commercial_partner_id.sudo().bank_ids
+            if bank.allow_out_payment
             and bank.company_id in (self.company_id, bank.company_id.browse())
-            for bank in partner.sudo().bank_ids
-        )
+        }
+        return [iban for iban in ibans if sanitize_account_number(iban) not in trusted]
 
     def _bo_fpa_header_findings(self):
         self.ensure_one()
         findings = load_findings(self.bo_fpa_notes)
-        if self.bo_fpa_iban and not self._bo_fpa_iban_trusted():
+        untrusted = self._bo_fpa_untrusted_ibans()
+        if untrusted:
             findings.append(
                 {
                     "code": "iban",
-                    "iban": self.bo_fpa_iban,
+                    "iban": ", ".join(untrusted),
                     "partner": self.commercial_partner_id.display_name,
                 }
             )

@@ -266,11 +266,16 @@ class AccountMove(models.Model):
         granted = bo_guard.grant(self.sudo(), *LINE_FIELDS, model="account.move.line")
         for line, vals in line_vals.items():
             line.with_env(granted.env).write(vals)
-        iban = _text(body, "./DatiPagamento/DettaglioPagamento/IBAN")
+        # every instalment's account: a trusted first one hides no other
+        ibans = []
+        for element in body.findall("./DatiPagamento/DettaglioPagamento/IBAN"):
+            iban = "".join((element.text or "").split()).upper()
+            if iban and iban not in ibans:
+                ibans.append(iban)
         self.write(
             {
                 "bo_fpa_imported": True,
-                "bo_fpa_iban": iban or False,
+                "bo_fpa_iban": " ".join(ibans) or False,
                 "bo_fpa_notes": dump_findings(move_notes),
             }
         )

@@ -104,3 +104,21 @@ class TestFatturaPAIban(FatturaPACommon):
 
         self.assertFalse(bill.bo_payment_blocked)
         self.assertEqual(bill.bo_match_state, "matched")
+
+    def test_a_trusted_first_instalment_hides_no_new_iban_of_another(self):
+        """Attack: the first instalment to the known account, the second elsewhere."""
+        second = (
+            "</DettaglioPagamento>\n      <DettaglioPagamento>\n"
+            "        <ModalitaPagamento>MP05</ModalitaPagamento>\n"
+            "        <ImportoPagamento>244.00</ImportoPagamento>\n"
+            f"        <IBAN>{NEW_IBAN}</IBAN>\n      </DettaglioPagamento>"
+        )
+        bill = self._import(
+            "IT00743110157_FPA04.xml",
+            replace={NEW_IBAN: TRUSTED_IBAN, "</DettaglioPagamento>": second},
+        )
+
+        self.assertEqual(bill.sudo().bo_fpa_iban, f"{TRUSTED_IBAN} {NEW_IBAN}")
+        self.assertIn(NEW_IBAN, bill.bo_fpa_findings)
+        self.assertNotIn(TRUSTED_IBAN, bill.bo_fpa_findings)
+        self.assertTrue(bill.bo_payment_blocked)
