@@ -59,7 +59,7 @@ class ResPartner(models.Model):
             accounts=", ".join(
                 self.env._(
                     "…%(end)s on %(date)s",
-                    end=(bank.acc_number or "")[-4:],
+                    end=(bank.sanitized_acc_number or "")[-4:],
                     date=fields.Date.to_string(bank.bo_changed_date.date()),
                 )
                 for bank in recent

@@ -1,0 +1,21 @@
+{
+    "name": "Back Office Suppliers - Italian E-invoicing Bridge",
+    "summary": "Incoming FatturaPA bills matched to purchase orders, supplier DDTs and "
+    "trusted bank accounts",
+    "version": "19.0.1.0.0",
+    "development_status": "Beta",
+    "category": "Back Office/Purchase",
+    "website": "https://github.com/backoffice-suite/backoffice",
+    "author": "Back Office Suite",
+    "license": "LGPL-3",
+    "installable": True,
+    "auto_install": True,
+    "depends": [
+        "bo_suppliers",
+        "l10n_it_edi",
+    ],
+    "data": [
+        "views/stock_picking_views.xml",
+        "views/account_move_views.xml",
+    ],
+}

@@ -1,0 +1,6 @@
+from . import findings
+from . import stock_picking
+from . import account_move_line
+from . import account_move
+from . import account_move_fatturapa
+from . import res_partner_bank

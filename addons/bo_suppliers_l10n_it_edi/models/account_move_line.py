@@ -1,0 +1,144 @@
+"""A bill line of a FatturaPA: what the import found about it (guarded: only
+the import writes it) and, live, how it compares with its purchase order line
+and with what the named DDTs brought in."""
+
+from odoo import api, fields, models
+from odoo.addons.bo_suppliers.models.account_move import INTERNAL
+from odoo.tools import float_compare
+
+from .findings import load_findings, render_finding
+
+STOCK_READERS = "stock.group_stock_user"
+# Findings about a line the import could not link: moot once it is linked.
+UNLINKED = frozenset({"ambiguous", "no_fit"})
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    bo_fpa_notes = fields.Text(
+        string="FatturaPA Import Findings",
+        copy=False,
+        readonly=True,
+        groups=INTERNAL,
+        bo_guarded=True,
+        help="What the import of the FatturaPA found about this line (stored as data).",
+    )
+    bo_fpa_picking_ids = fields.Many2many(
+        "stock.picking",
+        "bo_fpa_move_line_picking_rel",
+        "move_line_id",
+        "picking_id",
+        string="Receipts of the DDT",
+        copy=False,
+        readonly=True,
+        groups=STOCK_READERS,
+        bo_guarded=True,
+        help="The receipts of this supplier whose DDT the FatturaPA names for this line: "
+        "the line is matched against what they brought in.",
+    )
+    bo_fpa_findings = fields.Text(
+        string="FatturaPA Findings",
+        compute="_compute_bo_fpa_findings",
+        compute_sudo=True,
+        groups=INTERNAL,
+        help="Where the FatturaPA differs from the purchase order and the receipts.",
+    )
+
+    @api.depends_context("lang")
+    @api.depends(
+        "bo_fpa_notes",
+        "bo_fpa_picking_ids",
+        "purchase_line_id",
+        "quantity",
+        "price_unit",
+        "discount",
+    )
+    def _compute_bo_fpa_findings(self):
+        for line in self:
+            findings = line._bo_fpa_findings()
+            line.bo_fpa_findings = (
+                "\n".join(render_finding(self.env, finding) for finding in findings) or False
+            )
+
+    def _bo_fpa_findings(self):
+        """The line's findings: the import's and the live comparisons."""
+        self.ensure_one()
+        findings = load_findings(self.bo_fpa_notes)
+        if self.purchase_line_id:
+            # a person chose the order line the import could only propose
+            findings = [item for item in findings if item.get("code") not in UNLINKED]
+        if not self.move_id.bo_fpa_imported:
+            return findings
+        move = self.move_id
+        partner = move.commercial_partner_id or move.company_id.partner_id
+        price_pct, price_amount, qty_pct, qty_units = partner._bo_match_tolerances(move.company_id)
+        order_line = self.purchase_line_id
+        billed_qty = self.quantity
+        if order_line:
+            uom = order_line.product_uom_id
+            if uom and self.product_uom_id and self.product_uom_id != uom:
+                billed_qty = self.product_uom_id._compute_quantity(self.quantity, uom)
+            ordered = order_line.price_unit * (1 - (order_line.discount or 0.0) / 100)
+            billed = self.price_unit * (1 - (self.discount or 0.0) / 100)
+            if billed_qty and billed_qty != self.quantity:
+                billed = billed * self.quantity / billed_qty
+            tolerance = max(abs(ordered) * price_pct / 100, price_amount)
+            currency = self.currency_id
+            if abs(billed - ordered) > tolerance and currency.compare_amounts(billed, ordered):
+                findings.append(
+                    {
+                        "code": "price",
+                        "billed": currency.format(billed),
+                        "ordered": currency.format(ordered),
+                        "order": order_line.order_id.name,
+                    }
+                )
+        pickings = self.sudo().bo_fpa_picking_ids
+        if pickings:
+            received = self._bo_fpa_ddt_received(pickings)
+            tolerance = max(abs(received) * qty_pct / 100, qty_units)
+            if float_compare(billed_qty, received + tolerance, precision_digits=3) > 0:
+                findings.append(
+                    {
+                        "code": "ddt_qty",
+                        "billed": billed_qty,
+                        "received": received,
+                        "ddts": sorted(set(pickings.mapped("bo_supplier_ddt_number"))),
+                    }
+                )
+        elif order_line:
+            received = order_line.qty_received
+            tolerance = max(abs(received) * qty_pct / 100, qty_units)
+            if float_compare(billed_qty, received + tolerance, precision_digits=3) > 0:
+                findings.append(
+                    {
+                        "code": "qty",
+                        "billed": billed_qty,
+                        "received": received,
+                        "order": order_line.order_id.name,
+                    }
+                )
+        return findings
+
+    def _bo_fpa_ddt_received(self, pickings):
+        """What ``pickings`` (the receipts of the DDT) brought in of this
+        line's order line (of its product, without one), in the order line's
+        unit (the line's own, without an order line)."""
+        self.ensure_one()
+        order_line = self.purchase_line_id
+        target = order_line.product_uom_id or self.product_uom_id
+        received = 0.0
+        for move in pickings.move_ids:
+            if move.state != "done":
+                continue
+            if order_line:
+                if move.purchase_line_id != order_line:
+                    continue
+            elif not self.product_id or move.product_id != self.product_id:
+                continue
+            qty = move.quantity
+            if target and move.product_uom and move.product_uom != target:
+                qty = move.product_uom._compute_quantity(qty, target)
+            received += qty
+        return received

@@ -1,0 +1,104 @@
+"""The findings of a FatturaPA against the purchase orders, the supplier's
+DDTs and the supplier's trusted bank accounts.
+
+A finding is kept as plain data (a code and its values, JSON in a guarded
+text field) and put into words when it is read: each reader sees it in their
+own language, whoever imported the invoice (OdooBot through the SdI or the
+mail alias, or an accountant uploading the file).
+"""
+
+import json
+
+from odoo.tools import formatLang
+
+# What bo_suppliers' three-way match already says (and blocks on) by itself:
+# shown on the lines, not repeated among the match's reasons.
+MATCH_COVERS = frozenset({"price", "qty"})
+
+
+def load_findings(text):
+    """The findings stored in ``text`` (a list of dicts), or none."""
+    if not text:
+        return []
+    try:
+        findings = json.loads(text)
+    except ValueError:
+        return []
+    return (
+        [item for item in findings if isinstance(item, dict)] if isinstance(findings, list) else []
+    )
+
+
+def dump_findings(findings):
+    return json.dumps(findings, sort_keys=True) if findings else False
+
+
+def _qty(env, value):
+    return formatLang(env, value, digits=3).rstrip("0").rstrip(",.") or "0"
+
+
+def render_finding(env, finding):
+    """``finding`` in words, in the language of ``env``."""
+    code = finding.get("code")
+    if code == "order_missing":
+        return env._(
+            "The invoice names the purchase order %(order)s, which is not an order of "
+            "this supplier in this company.",
+            order=finding.get("order"),
+        )
+    if code == "ddt_missing":
+        return env._(
+            "The invoice names the DDT %(ddt)s of %(date)s, but no receipt of this "
+            "supplier records that DDT.",
+            ddt=finding.get("ddt"),
+            date=finding.get("date") or "-",
+        )
+    if code == "ambiguous":
+        return env._(
+            "Several purchase order lines fit this line: %(lines)s. None was linked: "
+            "choose the right one.",
+            lines=", ".join(finding.get("lines") or ()),
+        )
+    if code == "no_fit":
+        return env._(
+            "No line of %(orders)s fits this line (product, supplier's code, "
+            "description and price).",
+            orders=", ".join(finding.get("orders") or ()),
+        )
+    if code == "price":
+        return env._(
+            "Unit price %(billed)s on the invoice, %(ordered)s on the order %(order)s.",
+            billed=finding.get("billed"),
+            ordered=finding.get("ordered"),
+            order=finding.get("order"),
+        )
+    if code == "qty":
+        return env._(
+            "%(billed)s invoiced on this line, %(received)s received on the order %(order)s.",
+            billed=_qty(env, finding.get("billed") or 0.0),
+            received=_qty(env, finding.get("received") or 0.0),
+            order=finding.get("order"),
+        )
+    if code == "ddt_qty":
+        return env._(
+            "%(billed)s invoiced on this line, %(received)s received with the DDT %(ddts)s.",
+            billed=_qty(env, finding.get("billed") or 0.0),
+            received=_qty(env, finding.get("received") or 0.0),
+            ddts=", ".join(finding.get("ddts") or ()),
+        )
+    if code == "supplier_unknown":
+        return env._(
+            "The supplier of the invoice, %(name)s (VAT number %(vat)s), is not known "
+            "to the company.",
+            name=finding.get("name") or "-",
+            vat=finding.get("vat") or "-",
+        )
+    if code == "iban":
+        return env._(
+            "The invoice asks for payment to the bank account %(iban)s, which is not a "
+            "trusted account of %(partner)s: check it with the supplier by phone before "
+            "paying (invoice redirection fraud).",
+            iban=finding.get("iban"),
+            partner=finding.get("partner") or "-",
+        )
+    return env._("Unknown finding: %(code)s", code=code)

@@ -1,0 +1,6 @@
+from . import test_fatturapa_match
+from . import test_fatturapa_iban
+from . import test_guard_attacks
+from . import test_fatturapa_queries
+from . import test_field_reading
+from . import test_fatturapa_mail
