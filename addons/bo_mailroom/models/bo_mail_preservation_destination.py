@@ -232,6 +232,8 @@ class BoMailPreservationDestination(models.Model):
                     sftp.rename(partial, target)
                 size = sftp.stat(target).st_size
             except OSError as error:
+                with contextlib.suppress(OSError):  # no half file left behind
+                    sftp.remove(partial)
                 raise UserError(
                     self.env._(
                         "The package %(name)s could not be written in %(directory)s on the "

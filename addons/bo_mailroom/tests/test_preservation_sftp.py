@@ -145,6 +145,15 @@ class TestPreservationSftp(PreservationCommon):
         self.assertIn("refused the user versatore", transmissions[0].last_error)
         self.assertEqual(os.listdir(self.folder), [])
 
+    def test_remote_directory_missing_is_recorded_and_leaves_no_file(self):
+        self.destination.sftp_directory = "non-esiste"
+        self._run("2035-03-24 10:00:00")
+        transmissions = self._transmissions()
+        self.assertEqual(set(transmissions.mapped("state")), {"failed"})
+        self.assertIn("could not be written in non-esiste", transmissions[0].last_error)
+        self.assertEqual(os.listdir(self.served), ["versamenti"])
+        self.assertEqual(os.listdir(self.folder), [])
+
     def test_incomplete_sftp_destination_is_refused(self):
         self.destination.action_archive()
         self.env.flush_all()
