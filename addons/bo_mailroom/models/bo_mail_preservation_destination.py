@@ -12,7 +12,7 @@ import socket
 import paramiko
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
 
@@ -23,6 +23,10 @@ FOLDER_ROOT_PARAM = "bo_mailroom.preservation_folder_root"
 RECEIPT_MARKERS = ("rapporto", "receipt", "ricevuta")
 # An SFTP server's host key fingerprint, as ``ssh-keygen -lf`` prints it.
 FINGERPRINT_RE = re.compile(r"^SHA256:[A-Za-z0-9+/]{43}$")
+# Where an SFTP destination's credentials go: only an administrator changes
+# it, or a manager could have the job log in to a server of their own with
+# the password they may not read.
+SFTP_ENDPOINT_FIELDS = ("sftp_host", "sftp_port", "sftp_username", "sftp_host_key_fingerprint")
 # Seconds to wait for an SFTP server before giving up (the next run retries).
 SFTP_TIMEOUT = 30
 
@@ -112,6 +116,25 @@ class BoMailPreservationDestination(models.Model):
         "(company_id) WHERE active",
         "A company has one active preservation destination.",
     )
+
+    def write(self, vals):
+        """Only an administrator moves an SFTP destination that holds
+        credentials to another server, user or host key."""
+        changed = [field for field in SFTP_ENDPOINT_FIELDS if field in vals]
+        if changed and not self.env.is_system():
+            # sudo: whether credentials are set, not what they are
+            for destination in self.sudo():
+                if not (destination.sftp_private_key or destination.sftp_password):
+                    continue
+                if any(destination[field] != vals[field] for field in changed):
+                    raise AccessError(
+                        self.env._(
+                            "Only an administrator changes the server, user or host key "
+                            "of the SFTP destination %s: its credentials go there.",
+                            destination.name,
+                        )
+                    )
+        return super().write(vals)
 
     @api.constrains(
         "kind",

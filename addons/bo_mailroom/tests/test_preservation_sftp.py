@@ -204,6 +204,21 @@ class TestPreservationSftp(PreservationCommon):
         manager_destination = self.destination.with_user(self.manager)
         with self.assertRaises(AccessError):
             manager_destination.write({"sftp_private_key": "-----BEGIN"})
-        # A manager edits the rest of the destination.
-        manager_destination.sftp_directory = "versamenti/2035"
+        # A manager edits the rest of the destination...
+        manager_destination.write(
+            {"sftp_directory": "versamenti/2035", "sftp_port": self.server.port}
+        )
         self.assertEqual(self.destination.sftp_directory, "versamenti/2035")
+        # ...but never sends the credentials elsewhere.
+        for field, value in (
+            ("sftp_host", "sftp.altrove.example.com"),
+            ("sftp_port", 2222),
+            ("sftp_username", "altro"),
+            ("sftp_host_key_fingerprint", paramiko.ECDSAKey.generate().fingerprint),
+        ):
+            with (
+                self.subTest(field=field),
+                self.assertRaisesRegex(AccessError, "Only an administrator"),
+            ):
+                manager_destination.write({field: value})
+        self.assertEqual(self.destination.sftp_host, "127.0.0.1")
