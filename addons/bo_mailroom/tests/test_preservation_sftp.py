@@ -12,8 +12,9 @@ import tempfile
 
 import paramiko
 
+from odoo.addons.bo_base.tests.common import new_bo_user
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .preservation_common import PreservationCommon
 from .sftp_server import SFTPTestServer
@@ -185,6 +186,33 @@ class TestPreservationSftp(PreservationCommon):
         with self.assertRaisesRegex(ValidationError, "cannot be read"), self.env.cr.savepoint():
             self.Destination.create({**valid, "sftp_private_key": "not a key"})
         self.assertTrue(self.Destination.create(valid))
+
+    def test_form_shows_the_sftp_fields_for_an_sftp_destination(self):
+        admin = new_bo_user(
+            self.env,
+            "mr_sftp_admin",
+            "Amministratore",
+            "bo_base.group_bo_manager,base.group_system",
+        )
+        with Form(self.Destination.with_user(admin)) as form:
+            form.name = "Conservatore SFTP"
+            with self.assertRaisesRegex(AssertionError, "invisible field 'sftp_host'"):
+                form.sftp_host = "127.0.0.1"  # hidden for a folder
+            form.kind = "sftp"
+            self.assertEqual(form.sftp_port, 22)
+            form.sftp_host = "sftp.conservatore.example.it"
+            form.sftp_username = "versatore"
+            form.sftp_directory = "versamenti"
+            form.sftp_host_key_fingerprint = self.server.fingerprint
+            form.sftp_private_key = self.server.client_private_key
+        destination = form.record
+        self.assertEqual(destination.kind, "sftp")
+        self.assertEqual(destination.sudo().sftp_private_key, self.server.client_private_key)
+        # A manager's form has no field for the credentials.
+        manager_form = Form(destination.with_user(self.manager))
+        self.assertEqual(manager_form.sftp_directory, "versamenti")
+        with self.assertRaisesRegex(AssertionError, "'sftp_private_key' was not found"):
+            manager_form.sftp_private_key = "-----BEGIN"
 
     def test_credentials_are_never_readable_by_back_office_users(self):
         self.clerk.company_ids = [(4, self.chain_company.id)]
