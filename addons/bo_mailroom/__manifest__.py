@@ -9,6 +9,7 @@
     "license": "LGPL-3",
     "installable": True,
     "uninstall_hook": "uninstall_hook",
+    "external_dependencies": {"python": ["paramiko"]},
     "depends": [
         "bo_base",
         "certificate",

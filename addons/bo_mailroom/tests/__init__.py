@@ -24,6 +24,7 @@ from . import test_emergency_concurrency
 from . import test_case_files
 from . import test_segnatura
 from . import test_preservation_folder
+from . import test_preservation_sftp
 from . import test_preservation_mail
 from . import test_preservation_security
 from . import test_register_renames

@@ -174,3 +174,8 @@ class TestPreservationItalian(TransactionCase):
         self.assertEqual(labels["destination_id"]["string"], "Destinazione")
         model = self.env["ir.model"].with_context(lang="it_IT")._get(Transmission._name)
         self.assertEqual(model.name, "Trasmissione in conservazione")
+        Destination = self.env["bo.mail.preservation.destination"].with_context(lang="it_IT")
+        labels = Destination.fields_get(["kind", "sftp_host_key_fingerprint"])
+        self.assertEqual(dict(labels["kind"]["selection"])["sftp"], "Server SFTP")
+        fingerprint = labels["sftp_host_key_fingerprint"]["string"]
+        self.assertEqual(fingerprint, "Impronta della chiave host")
