@@ -9,8 +9,9 @@ from freezegun import freeze_time
 from odoo.addons.bo_base.tests.common import GuardAttackKit, new_bo_user
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
-from .preservation_common import PreservationCommon
+from .preservation_common import JOB_LOGGERS, PreservationCommon
 
 
 @tagged("post_install", "-at_install")
@@ -24,7 +25,7 @@ class TestPreservationAccess(PreservationCommon):
 
     @classmethod
     def _run_cls(cls):
-        with freeze_time("2035-03-24 10:00:00"):
+        with freeze_time("2035-03-24 10:00:00"), mute_logger(*JOB_LOGGERS):
             cls.Transmission._cron_send_to_preservation()
         cls.transmission = cls.Transmission.search(
             [("company_id", "=", cls.chain_company.id)], limit=1
