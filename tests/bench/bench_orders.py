@@ -97,7 +97,7 @@ class Flow:
             {
                 "name": "Bench Customer S.r.l.",
                 "is_company": True,
-                "vat": "IT01234567897",
+                "vat": "IT01234560157",
                 "street": "Via Roma 1",
                 "city": "Milano",
                 "country_id": company.country_id.id or env.ref("base.it").id,

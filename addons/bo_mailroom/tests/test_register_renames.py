@@ -20,7 +20,7 @@ from .common import SealedDaysCommon
 from .test_register_package import _load_verifier
 
 
-@tagged("post_install", "-at_install", "bo_dates")
+@tagged("post_install", "-at_install")
 class TestSealedDaysOutliveRenames(SealedDaysCommon):
     @classmethod
     def setUpClass(cls):

@@ -45,7 +45,7 @@ class BoOrdersCommon(BoUsersCommon):
             {
                 "name": "Ferramenta Rossi S.r.l.",
                 "is_company": True,
-                "vat": "IT01234567897",
+                "vat": "IT01234560157",
                 "street": "Via Verdi 12",
                 "city": "Milano",
                 "country_id": home.id,
