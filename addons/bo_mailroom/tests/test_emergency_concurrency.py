@@ -89,11 +89,7 @@ class TestConcurrentRecovery(BaseCase):
         barrier = threading.Barrier(2)
 
         def recover():
-            # The waiting transaction may fail to serialize, logged by the
-            # cursor when the query fails or when it is rolled back and
-            # closed: Odoo retries such a request, which then finds the
-            # register recovered. The whole transaction is muted.
-            with mute_logger("odoo.sql_db"), self.registry.cursor() as cr:
+            with self.registry.cursor() as cr:
                 env = api.Environment(cr, api.SUPERUSER_ID, {})
                 emergency = env["bo.mail.emergency.register"].browse(self.emergency_id)
                 barrier.wait(timeout=30)
@@ -106,7 +102,14 @@ class TestConcurrentRecovery(BaseCase):
 
         # The test runner holds the registry lock for the whole run: let the
         # worker threads look the (already loaded) registry up without it.
+        # The waiting transaction may fail to serialize, logged by the cursor
+        # when the query fails or when it is rolled back and closed: Odoo
+        # retries such a request, which then finds the register recovered.
+        # Muted here, around both threads, not in each: mute_logger swaps the
+        # logger's handlers, and the first thread to leave would put them
+        # back while the other still runs.
         with (
+            mute_logger("odoo.sql_db"),
             patch.object(Registry, "_lock", DummyRLock()),
             ThreadPoolExecutor(max_workers=2) as executor,
         ):
