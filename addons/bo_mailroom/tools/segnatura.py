@@ -200,10 +200,6 @@ def _c14n(node, algorithm=EXC_C14N):
     return etree.tostring(node, method="c14n", **CANONICALISATIONS[algorithm])
 
 
-def _digest(data):
-    return base64.b64encode(hashlib.sha256(data).digest()).decode()
-
-
 def _without_signature(root):
     """The document as the enveloped-signature transform sees it."""
     document = deepcopy(root)
@@ -259,7 +255,7 @@ def sign(
     signature_id = f"Signature-{token}"
     properties_id = f"SignedProperties-{token}"
     document_reference_id = f"Reference-{token}"
-    document_digest = _digest(_c14n(_without_signature(root), canonicalisation))
+    document_digest = fingerprint(_c14n(_without_signature(root), canonicalisation))
 
     signature = _ds(root, "Signature", Id=signature_id)
     signed_info = _ds(signature, "SignedInfo")
@@ -289,7 +285,7 @@ def sign(
     cert = etree.SubElement(certificate_v2, f"{{{XADES}}}Cert")
     cert_digest = etree.SubElement(cert, f"{{{XADES}}}CertDigest")
     _ds(cert_digest, "DigestMethod", Algorithm=SHA256)
-    _ds(cert_digest, "DigestValue", _digest(certificate_der))
+    _ds(cert_digest, "DigestValue", fingerprint(certificate_der))
     data_properties = etree.SubElement(properties, f"{{{XADES}}}SignedDataObjectProperties")
     data_format = etree.SubElement(
         data_properties,
@@ -302,7 +298,7 @@ def sign(
         signed_info,
         f"#{properties_id}",
         (canonicalisation,),
-        _digest(_c14n(properties, canonicalisation)),
+        fingerprint(_c14n(properties, canonicalisation)),
         Type=SIGNED_PROPERTIES_TYPE,
     )
     signed = signer(_c14n(signed_info, canonicalisation))
