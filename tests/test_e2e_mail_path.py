@@ -226,6 +226,45 @@ def _act(client, model, method, record_ids=None):
     return answer.get("result")
 
 
+def _outgoing_server(client, smtp_server, tag):
+    """Odoo's outgoing mail server for the aiosmtpd server here: its id."""
+    return client.call(
+        "ir.mail_server",
+        "create",
+        {
+            "name": f"aiosmtpd {tag}",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": smtp_server["port"],
+            "smtp_encryption": "none",
+            "sequence": 1,
+        },
+    )
+
+
+def _protocol_mailbox(client, imap_server, tag):
+    """Odoo's incoming mail server fetching the dovecot mailbox for the
+    register, its login confirmed: its id."""
+    register_model = client.call(
+        "ir.model", "search", [("model", "=", "bo.mail.register")], limit=1
+    )[0]
+    server_id = client.call(
+        "fetchmail.server",
+        "create",
+        {
+            "name": f"dovecot {tag}",
+            "server_type": "imap",
+            "server": "127.0.0.1",
+            "port": imap_server["port"],
+            "is_ssl": False,
+            "user": imap_server["user"],
+            "password": imap_server["password"],
+            "object_id": register_model,
+        },
+    )
+    _act(client, "fetchmail.server", "button_confirm_login", [server_id])
+    return server_id
+
+
 def test_fetched_mail_is_never_lost_and_acks_leave_by_smtp(
     odoo_server, admin, imap_server, smtp_server
 ):
@@ -277,35 +316,8 @@ def test_fetched_mail_is_never_lost_and_acks_leave_by_smtp(
                 "send_acknowledgement": True,
             },
         )
-        created["smtp"] = admin.call(
-            "ir.mail_server",
-            "create",
-            {
-                "name": f"aiosmtpd {tag}",
-                "smtp_host": "127.0.0.1",
-                "smtp_port": smtp_server["port"],
-                "smtp_encryption": "none",
-                "sequence": 1,
-            },
-        )
-        register_model = admin.call(
-            "ir.model", "search", [("model", "=", "bo.mail.register")], limit=1
-        )[0]
-        created["fetchmail"] = admin.call(
-            "fetchmail.server",
-            "create",
-            {
-                "name": f"dovecot {tag}",
-                "server_type": "imap",
-                "server": "127.0.0.1",
-                "port": imap_server["port"],
-                "is_ssl": False,
-                "user": imap_server["user"],
-                "password": imap_server["password"],
-                "object_id": register_model,
-            },
-        )
-        _act(admin, "fetchmail.server", "button_confirm_login", [created["fetchmail"]])
+        created["smtp"] = _outgoing_server(admin, smtp_server, tag)
+        created["fetchmail"] = _protocol_mailbox(admin, imap_server, tag)
 
         imap = imaplib.IMAP4("127.0.0.1", imap_server["port"])
         imap.login(imap_server["user"], imap_server["password"])

@@ -67,17 +67,7 @@ def test_sealed_day_is_mailed_to_the_conservator_and_the_receipt_comes_back(
         ]["partner_id"][0]
         admin.call("res.partner", "write", [partner_id], {"tz": "Europe/Rome"})
         admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, created["company"])]})
-        created["smtp"] = admin.call(
-            "ir.mail_server",
-            "create",
-            {
-                "name": f"aiosmtpd {tag}",
-                "smtp_host": "127.0.0.1",
-                "smtp_port": smtp_server["port"],
-                "smtp_encryption": "none",
-                "sequence": 1,
-            },
-        )
+        created["smtp"] = mail_path._outgoing_server(admin, smtp_server, tag)
         created["destination"] = admin.call(
             "bo.mail.preservation.destination",
             "create",
@@ -127,24 +117,7 @@ def test_sealed_day_is_mailed_to_the_conservator_and_the_receipt_comes_back(
         assert hashlib.sha256(package).hexdigest() == transmission["package_sha256"]
 
         receipt = f'<?xml version="1.0"?><RapportoDiVersamento id="{tag}" esito="OK"/>'.encode()
-        register_model = admin.call(
-            "ir.model", "search", [("model", "=", "bo.mail.register")], limit=1
-        )[0]
-        created["fetchmail"] = admin.call(
-            "fetchmail.server",
-            "create",
-            {
-                "name": f"dovecot {tag}",
-                "server_type": "imap",
-                "server": "127.0.0.1",
-                "port": imap_server["port"],
-                "is_ssl": False,
-                "user": imap_server["user"],
-                "password": imap_server["password"],
-                "object_id": register_model,
-            },
-        )
-        _act(admin, "fetchmail.server", "button_confirm_login", [created["fetchmail"]])
+        created["fetchmail"] = mail_path._protocol_mailbox(admin, imap_server, tag)
         imap = imaplib.IMAP4("127.0.0.1", imap_server["port"])
         imap.login(imap_server["user"], imap_server["password"])
         reply = _receipt_reply(conservator, company_email, sent, receipt)

@@ -475,8 +475,7 @@ class BoMailRegisterDay(models.Model):
         self.ensure_one()
         self.check_access("read")
         self._check_field_access(self._fields[field_name], "read")
-        content = base64.b64decode(self[field_name] or b"")
-        if hashlib.sha256(content).hexdigest() != self[f"{field_name}_sha256"]:
+        if self._bo_file_sha256(field_name) != self[f"{field_name}_sha256"]:
             raise UserError(
                 self.env._(
                     "The file of the daily register of %s no longer matches its "

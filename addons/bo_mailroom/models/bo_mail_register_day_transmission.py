@@ -7,6 +7,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.addons.bo_base.models import bo_guard
+from odoo.addons.bo_base.models.bo_mail_intake import MailIntake
 from odoo.addons.bo_base.tools.italian_calendar import next_working_day, working_days_between
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
@@ -314,33 +315,100 @@ class BoMailRegisterDayTransmission(models.Model):
             },
         )
 
+    def _bo_receive_reply(self, sender, files):
+        """Take the first of ``files`` (``(name, content)`` pairs) named as a
+        receipt (``rapporto``, ``ricevuta``, ``receipt``) as the receipt of
+        the transmissions sent to ``sender``, the conservator's own address.
+
+        Return the transmissions that took it. A reply from anyone else, or
+        without such a file, gives no receipt: the caller keeps it as a
+        message.
+        """
+        receipt = next(((n, c) for n, c in files if is_receipt_name(n)), None)
+        sender = email_normalize(sender or "")
+        received = self.browse()
+        if not (receipt and sender):
+            return received
+        name, content = receipt
+        if isinstance(content, str):
+            content = content.encode()
+        for transmission in self.filtered(
+            lambda t: t.state == "sent" and email_normalize(t.destination_id.email or "") == sender
+        ):
+            try:
+                with self.env.cr.savepoint():
+                    transmission._bo_receive(name, content)
+                received |= transmission
+            except Exception:  # the reply stays where it was posted
+                _logger.exception("A receipt could not be attached to %s", transmission)
+        return received
+
+    @api.model
+    def _bo_receive_certified_reply(self, entry, envelope):
+        """A PEC registered as ``entry`` whose certified message answers a
+        package's mail: the conservator's receipt came back by PEC.
+
+        The provider's envelope is a new message: only the certified message
+        inside it (``envelope``, as ``tools.pec.parse_envelope`` reads it)
+        refers to the package's mail. From the conservator's certified
+        address, its receipt file, registered with the entry, is the
+        transmission's receipt, and the entry is linked to the transmission.
+        The entry stays registered whatever it holds: it is correspondence.
+        """
+        inner = envelope["message"]
+        references = " ".join(
+            str(inner.get(header) or "") for header in ("In-Reply-To", "References")
+        ).split()
+        if not references:
+            return self.browse()
+        # sudo: the intake matches the package's mail, whoever may read it
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("model", "=", self._name), ("message_id", "in", references)])
+        )
+        transmissions = (
+            self.sudo()
+            .browse(messages.mapped("res_id"))
+            .exists()
+            .filtered(lambda t: t.company_id == entry.company_id)
+        )
+        if not transmissions:
+            return transmissions
+        files = [(a.name, a.raw) for a in entry.attachment_ids if is_receipt_name(a.name)]
+        received = transmissions._bo_receive_reply(envelope["sender"], files)
+        for transmission in received[:1]:
+            entry.sudo().write({"res_model": transmission._name, "res_id": transmission.id})
+            transmission.message_post(
+                body=self.env._(
+                    "The receipt came back by certified email, registered as %s.",
+                    entry.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return received
+
     def message_update(self, msg_dict, update_vals=None):
-        """A reply to the package's mail from the conservator's address: its
-        attachment named as a receipt (``rapporto``, ``ricevuta``,
-        ``receipt``) becomes the receipt. Anyone else's reply, with or
-        without such a file, is only a message. The
-        reply itself is always posted on the transmission: a reply not
-        understood stays in the chatter, never lost."""
-        receipts = [
-            attachment
-            for attachment in msg_dict.get("attachments") or []
-            if is_receipt_name(attachment.fname)
-        ]
-        sender = email_normalize(msg_dict.get("email_from") or "")
-        if receipts and sender:
-            for transmission in self.filtered(
-                lambda t: (
-                    t.state == "sent" and email_normalize(t.destination_id.email or "") == sender
-                )
-            ):
-                content = receipts[0].content
-                if isinstance(content, str):
-                    content = content.encode()
-                try:
-                    with self.env.cr.savepoint():
-                        transmission._bo_receive(receipts[0].fname, content)
-                except Exception:  # the reply stays in the chatter
-                    _logger.exception("A receipt could not be attached to %s", transmission)
+        """A reply to the package's mail: its receipt, from the conservator's
+        address, becomes the transmission's (``_bo_receive_reply``). The reply
+        itself is always posted on the transmission: a reply not understood
+        stays in the chatter, never lost.
+
+        A PEC threaded here by its envelope is correspondence: it goes to the
+        register of the company, which reads the certified message inside
+        and gives the receipt (``_bo_receive_certified_reply``).
+        """
+        intake = MailIntake.of(self.env)
+        Register = self.env["bo.mail.register"]
+        envelope = Register._bo_read_pec(intake)[1] if intake else None
+        if envelope:
+            for company in self.company_id:
+                Register.message_new(dict(msg_dict), {"company_id": company.id})
+        else:
+            self._bo_receive_reply(
+                msg_dict.get("email_from"),
+                [(a.fname, a.content) for a in msg_dict.get("attachments") or []],
+            )
         return super().message_update(msg_dict, update_vals=update_vals)
 
     # ------------------------------------------------------------------

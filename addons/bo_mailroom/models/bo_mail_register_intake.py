@@ -259,6 +259,11 @@ class BoMailRegister(models.Model):
             company = intake.server.bo_company_id or company
             return self._bo_pec_receipt_intake(msg_dict, raw, receipt, company)
         entry = self._bo_gateway_intake(msg_dict, raw, values, company, envelope)
+        if envelope:
+            # The conservator's receipt of a daily register may come back by PEC.
+            self.env["bo.mail.register.day.transmission"]._bo_receive_certified_reply(
+                entry, envelope
+            )
         if status == "invalid":
             entry.message_post(
                 body=self.env._(

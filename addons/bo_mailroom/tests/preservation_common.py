@@ -1,5 +1,6 @@
 import base64
 import contextlib
+import hashlib
 import importlib.util
 import io
 import os
@@ -79,3 +80,57 @@ class PreservationCommon(SealedDaysCommon):
             code = self.verifier.main([path])
         os.unlink(path)
         return code, out.getvalue()
+
+
+class LandingFolderCommon(PreservationCommon):
+    """A destination whose packages land in ``cls.folder`` (a local folder,
+    or the one an SFTP server serves), where the conservator drops receipts."""
+
+    RECEIPT = b'<?xml version="1.0"?><RapportoDiVersamento esito="OK"/>'
+
+    def setUp(self):
+        super().setUp()
+        for name in os.listdir(self.folder):
+            os.unlink(os.path.join(self.folder, name))
+
+    def _assert_sent_whole_once(self):
+        """Monday's run sends each sealed day once; each package lands whole
+        and verifies offline; the next run sends nothing again."""
+        self._run("2035-03-24 10:00:00")
+        transmissions = self._transmissions()
+        self.assertEqual(transmissions.day_id, self.sealed)
+        self.assertEqual(set(transmissions.mapped("state")), {"sent"})
+        self.assertEqual(transmissions.mapped("attempt_count"), [1, 1, 1])
+        self.assertEqual(transmissions.destination_id, self.destination)
+        for transmission in transmissions:
+            with self.subTest(day=transmission.day_date):
+                with open(os.path.join(self.folder, transmission.package_name), "rb") as file:
+                    written = file.read()
+                self.assertEqual(written, self._package(transmission))
+                self.assertEqual(hashlib.sha256(written).hexdigest(), transmission.package_sha256)
+                code, printed = self._verify(written)
+                self.assertEqual(code, 0, printed)
+        self._run("2035-03-24 11:00:00")
+        self.assertEqual(self._transmissions().mapped("attempt_count"), [1, 1, 1])
+        return transmissions
+
+    def _assert_receipt_beside_the_package_is_taken(self, *not_receipts):
+        """The receipt dropped beside the first package is the first day's;
+        ``not_receipts`` (and a file of the package's name without a
+        receipt's marker) are not."""
+        self._run("2035-03-24 10:00:00")
+        first = self._transmissions()[0]
+        stem = first.package_name.removesuffix(".zip")
+        files = {f"{stem}.rapporto.xml": self.RECEIPT, f"{stem}.notes.txt": b"nota"}
+        files.update(dict.fromkeys(not_receipts, b"altro"))
+        for name, content in files.items():
+            with open(os.path.join(self.folder, name), "wb") as file:
+                file.write(content)
+        self._run("2035-03-24 11:00:00")
+        self.assertEqual(self._transmissions().mapped("state"), ["received", "sent", "sent"])
+        self.assertEqual(first.receipt_name, f"{stem}.rapporto.xml")
+        self.assertEqual(first.receipt_sha256, hashlib.sha256(self.RECEIPT).hexdigest())
+        self.assertTrue(first.received_datetime)
+        day = self.sealed[0].with_user(self.manager).with_company(self.chain_company)
+        self.assertEqual(day.transmission_ids.receipt_sha256, first.receipt_sha256)
+        self.assertEqual(day.preservation_state, "received")

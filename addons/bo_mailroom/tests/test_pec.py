@@ -50,23 +50,29 @@ class PecCommon(MailroomCommon):
         # Only what a PEC mailbox fetches is read as PEC.
         cls.pec_box = cls._mailbox(name="PEC", bo_is_pec=True)
 
-    def _daticert(self, kind, msgid="", error="nessuno", extra="", subject="Oggetto"):
+    def _daticert(
+        self,
+        kind,
+        msgid="",
+        error="nessuno",
+        extra="",
+        subject="Oggetto",
+        sender="protocollo@pec.comune.example.it",
+    ):
         return DATICERT.format(
             kind=kind,
             error=error,
-            sender="protocollo@pec.comune.example.it",
+            sender=sender,
             subject=subject,
             msgid=msgid.replace("<", "&lt;").replace(">", "&gt;"),
             extra=extra,
         ).encode()
 
-    def _envelope(self, inner):
-        """A PEC provider's transport envelope around ``inner``."""
+    def _envelope(self, inner, sender="protocollo@pec.comune.example.it"):
+        """A PEC provider's transport envelope around ``inner``, certified
+        as sent by ``sender``."""
         envelope = EmailMessage()
-        envelope["From"] = (
-            "Per conto di: protocollo@pec.comune.example.it "
-            "<posta-certificata@pec.gestore.example.it>"
-        )
+        envelope["From"] = f"Per conto di: {sender} <posta-certificata@pec.gestore.example.it>"
         envelope["To"] = self.alias_email
         envelope["Subject"] = f"POSTA CERTIFICATA: {inner['Subject']}"
         envelope["Message-Id"] = make_msgid(domain="pec.gestore.example.it")
@@ -74,11 +80,13 @@ class PecCommon(MailroomCommon):
         envelope["X-Riferimento-Message-ID"] = inner["Message-Id"]
         envelope.set_content(
             "Messaggio di posta certificata\n\nIl giorno 23/11/2026 alle ore 10:15:00 il messaggio "
-            f'"{inner["Subject"]}" è stato inviato da "protocollo@pec.comune.example.it".'
+            f'"{inner["Subject"]}" è stato inviato da "{sender}".'
         )
         envelope.add_attachment(inner, filename="postacert.eml")
         envelope.add_attachment(
-            self._daticert("posta-certificata", inner["Message-Id"], subject=inner["Subject"]),
+            self._daticert(
+                "posta-certificata", inner["Message-Id"], subject=inner["Subject"], sender=sender
+            ),
             maintype="application",
             subtype="xml",
             filename="daticert.xml",

@@ -1,16 +1,15 @@
 """A sealed day goes to a preservation folder, and its receipt comes back."""
 
-import hashlib
 import os
 import shutil
 
 from odoo.tests import tagged
 
-from .preservation_common import PreservationCommon
+from .preservation_common import LandingFolderCommon, PreservationCommon
 
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestPreservationFolder(PreservationCommon):
+class TestPreservationFolder(LandingFolderCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -18,55 +17,17 @@ class TestPreservationFolder(PreservationCommon):
         os.makedirs(cls.folder)
         cls.destination = cls._destination(folder_path=cls.folder)
 
-    def setUp(self):
-        super().setUp()
-        for name in os.listdir(self.folder):
-            os.unlink(os.path.join(self.folder, name))
-
     def test_sealed_days_are_sent_by_the_next_working_day_and_verify(self):
-        self._run("2035-03-24 10:00:00")
-        transmissions = self._transmissions()
-        self.assertEqual(transmissions.day_id, self.sealed)
-        self.assertEqual(set(transmissions.mapped("state")), {"sent"})
-        self.assertEqual(transmissions.mapped("attempt_count"), [1, 1, 1])
+        transmissions = self._assert_sent_whole_once()
         # Friday's day is due on Tuesday: Saturday, Sunday and Easter Monday are not working days.
         self.assertEqual(
             [str(d) for d in transmissions.mapped("due_date")],
             ["2035-03-22", "2035-03-23", "2035-03-27"],
         )
-        for transmission in transmissions:
-            with self.subTest(day=transmission.day_date):
-                path = os.path.join(self.folder, transmission.package_name)
-                with open(path, "rb") as file:
-                    written = file.read()
-                self.assertEqual(written, self._package(transmission))
-                self.assertEqual(hashlib.sha256(written).hexdigest(), transmission.package_sha256)
-                code, printed = self._verify(written)
-                self.assertEqual(code, 0, printed)
         self.assertFalse([name for name in os.listdir(self.folder) if name.endswith(".part")])
-        # A sent day is not sent again.
-        self._run("2035-03-24 11:00:00")
-        self.assertEqual(self._transmissions().mapped("attempt_count"), [1, 1, 1])
 
     def test_receipt_dropped_beside_the_package_is_attached_to_the_day(self):
-        self._run("2035-03-24 10:00:00")
-        first = self._transmissions()[0]
-        stem = first.package_name.removesuffix(".zip")
-        receipt = b'<?xml version="1.0"?><RapportoDiVersamento esito="OK"/>'
-        with open(os.path.join(self.folder, f"{stem}.rapporto.xml"), "wb") as file:
-            file.write(receipt)
-        # Not a receipt: another name, or no marker in it.
-        with open(os.path.join(self.folder, f"{stem}.notes.txt"), "wb") as file:
-            file.write(b"nota")
-        self._run("2035-03-24 11:00:00")
-        transmissions = self._transmissions()
-        self.assertEqual(transmissions.mapped("state"), ["received", "sent", "sent"])
-        self.assertEqual(first.receipt_name, f"{stem}.rapporto.xml")
-        self.assertEqual(first.receipt_sha256, hashlib.sha256(receipt).hexdigest())
-        self.assertTrue(first.received_datetime)
-        day = self.sealed[0].with_user(self.manager).with_company(self.chain_company)
-        self.assertEqual(day.transmission_ids.receipt_sha256, first.receipt_sha256)
-        self.assertEqual(day.preservation_state, "received")
+        self._assert_receipt_beside_the_package_is_taken()
 
 
 @tagged("post_install", "-at_install", "bo_dates")

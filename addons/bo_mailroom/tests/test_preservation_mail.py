@@ -6,6 +6,7 @@ from odoo.addons.bo_base.tests.common import make_email
 from odoo.tests import tagged
 
 from .preservation_common import PreservationCommon
+from .test_pec import PecCommon
 
 CONSERVATOR = "versamenti@conservatore.example.it"
 
@@ -120,3 +121,119 @@ class TestPreservationMail(PreservationCommon):
         transmission = self._transmissions()[0]
         self.assertEqual(transmission.state, "failed")
         self.assertIn("no email address", transmission.last_error)
+
+
+CONSERVATOR_PEC = "versamenti@pec.conservatore.example.it"
+
+
+@tagged("post_install", "-at_install", "bo_dates")
+class TestPreservationPecReceipt(PreservationCommon, PecCommon):
+    """The conservator answers by PEC: the provider's envelope is a new
+    message around the certified reply, which alone refers to the package's
+    mail. It is registered as every PEC is, and gives the receipt."""
+
+    RECEIPT = b'<?xml version="1.0"?><RapportoDiVersamento esito="OK"/>'
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.destination = cls._destination(kind="email", folder_path=False, email=CONSERVATOR_PEC)
+        cls.pec_box.bo_company_id = cls.chain_company
+        cls.company_pec = "protocollo@pec.registrocatena.example.it"
+
+    def _sent(self):
+        self._run("2035-03-24 10:00:00")
+        transmission = self._transmissions()[0]
+        self.assertEqual(transmission.state, "sent")
+        message = transmission.message_ids.filtered(lambda m: m.attachment_ids)
+        self.assertEqual(len(message), 1)
+        return transmission, message
+
+    def _certified_reply(self, message, sender=CONSERVATOR_PEC, threaded=False):
+        """The conservator's reply with the receipt, in its provider's envelope."""
+        reply = make_email(
+            subject=f"Re: {message.subject}",
+            body="In allegato il rapporto di versamento.",
+            sender=sender,
+            to=self.company_pec,
+            attachments=[("rapporto_di_versamento.xml", self.RECEIPT, "application/xml")],
+            headers={"In-Reply-To": message.message_id, "References": message.message_id},
+        )
+        envelope = self._envelope(reply, sender=sender)
+        envelope.replace_header("To", self.company_pec)
+        if threaded:
+            # A provider that copies the threading headers onto its envelope.
+            envelope["In-Reply-To"] = message.message_id
+            envelope["References"] = message.message_id
+        return envelope
+
+    def _pec_entries(self, company):
+        """The PEC entries of ``company`` made of the conservator's replies."""
+        return self.Register.search(
+            [
+                ("company_id", "=", company.id),
+                ("channel", "=", "pec"),
+                ("subject", "=like", "Re: %"),
+            ]
+        )
+
+    def _assert_received_and_registered(self, transmission):
+        self.env.invalidate_all()
+        self.assertEqual(transmission.state, "received")
+        self.assertEqual(transmission.receipt_name, "rapporto_di_versamento.xml")
+        self.assertEqual(transmission.receipt_sha256, hashlib.sha256(self.RECEIPT).hexdigest())
+        entry = self._pec_entries(self.chain_company)
+        self.assertEqual(len(entry), 1, "the PEC is registered, once")
+        self.assertEqual(entry.state, "registered")
+        self.assertTrue(entry.name)
+        self.assertEqual(entry.record_ref, transmission)
+        self.assertIn("rapporto_di_versamento.xml", entry.attachment_ids.mapped("name"))
+        self.assertIn("envelope.eml", entry.attachment_ids.mapped("name"))
+        notes = transmission.message_ids.filtered(lambda m: entry.name in (m.body or ""))
+        self.assertEqual(len(notes), 1, "the transmission says where the PEC is registered")
+
+    def test_receipt_by_pec_is_registered_and_received(self):
+        transmission, message = self._sent()
+        self._fetch(self._certified_reply(message), self.pec_box)
+        self._assert_received_and_registered(transmission)
+
+    def test_envelope_threaded_on_the_transmission_is_registered_and_received(self):
+        transmission, message = self._sent()
+        self._fetch(self._certified_reply(message, threaded=True), self.pec_box)
+        self._assert_received_and_registered(transmission)
+        envelopes = transmission.message_ids.filtered(
+            lambda m: (m.subject or "").startswith("POSTA CERTIFICATA")
+        )
+        self.assertEqual(len(envelopes), 1, "the envelope stays in the chatter too")
+
+    def test_certified_reply_from_someone_else_gives_no_receipt(self):
+        transmission, message = self._sent()
+        self._fetch(
+            self._certified_reply(message, sender="impostore@pec.altrove.example.org"),
+            self.pec_box,
+        )
+        self.env.invalidate_all()
+        self.assertEqual(transmission.state, "sent")
+        self.assertFalse(transmission.receipt_file)
+        entry = self._pec_entries(self.chain_company)
+        self.assertEqual(len(entry), 1, "registered all the same: it is correspondence")
+        self.assertFalse(entry.record_ref)
+
+    def test_reply_fetched_by_another_companys_pec_box_gives_no_receipt(self):
+        transmission, message = self._sent()
+        self.pec_box.bo_company_id = self.company
+        self._fetch(self._certified_reply(message), self.pec_box)
+        self.env.invalidate_all()
+        self.assertEqual(transmission.state, "sent")
+        self.assertFalse(self._pec_entries(self.chain_company))
+        entry = self._pec_entries(self.company)
+        self.assertEqual(len(entry), 1)
+        self.assertFalse(entry.record_ref, "never linked to another company's transmission")
+
+    def test_same_reply_from_an_ordinary_mailbox_is_not_certified(self):
+        transmission, message = self._sent()
+        self.pec_box.bo_is_pec = False
+        self._fetch(self._certified_reply(message), self.pec_box)
+        self.env.invalidate_all()
+        self.assertEqual(transmission.state, "sent", "an unverified envelope certifies nothing")
+        self.assertFalse(transmission.receipt_file)

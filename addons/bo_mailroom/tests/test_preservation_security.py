@@ -75,6 +75,50 @@ class TestPreservationAccess(PreservationCommon):
             self.Destination.with_user(stranger).search([("id", "=", self.destination.id)])
         )
 
+    def test_another_companys_manager_cannot_configure_this_company(self):
+        other = self.env["res.company"].create({"name": "Estranea S.r.l."})
+        stranger = self._stranger(other)
+        attempts = {
+            "create here": lambda: self.Destination.with_user(stranger).create(
+                {
+                    "name": "Dirottata",
+                    # Inactive: refused by the company, not by the one active destination.
+                    "active": False,
+                    "company_id": self.chain_company.id,
+                    "kind": "folder",
+                    "folder_path": os.path.join(self.root, "dirottata"),
+                }
+            ),
+            "write": lambda: self.destination.with_user(stranger).write(
+                {"folder_path": os.path.join(self.root, "dirottata")}
+            ),
+            "move to own company": lambda: self.destination.with_user(stranger).write(
+                {"company_id": other.id}
+            ),
+            "unlink": lambda: self.destination.with_user(stranger).unlink(),
+        }
+        for path, attempt in attempts.items():
+            with self.subTest(path=path), self.assertRaises(AccessError), self.env.cr.savepoint():
+                attempt()
+        self.assertEqual(self.destination.company_id, self.chain_company)
+        self.assertEqual(self.destination.folder_path, os.path.join(self.root, "versamenti"))
+
+    def test_each_company_is_sent_to_its_own_destination_only(self):
+        other = self.env["res.company"].create({"name": "Estranea S.r.l."})
+        elsewhere = os.path.join(self.root, "estranea")
+        os.makedirs(elsewhere)
+        self.manager.company_ids = [(4, other.id)]
+        other_destination = self._destination(
+            name="Conservatore dell'altra", company_id=other.id, folder_path=elsewhere
+        )
+        with freeze_time("2035-03-27 10:00:00"), mute_logger(*JOB_LOGGERS):
+            self.Transmission._cron_send_to_preservation()
+        transmissions = self.Transmission.search([("company_id", "=", self.chain_company.id)])
+        self.assertEqual(len(transmissions), 3)
+        self.assertEqual(transmissions.destination_id, self.destination)
+        self.assertFalse(self.Transmission.search([("destination_id", "=", other_destination.id)]))
+        self.assertEqual(os.listdir(elsewhere), [], "nothing of this company lands there")
+
     def _stranger(self, company):
         return new_bo_user(
             self.env, "pres_stranger", "Stranger", "bo_base.group_bo_manager", company=company

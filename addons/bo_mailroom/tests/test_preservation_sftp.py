@@ -4,7 +4,6 @@ The server is a real one (paramiko's server side, tests/sftp_server.py) on
 127.0.0.1, serving a temporary folder to one user with one key.
 """
 
-import hashlib
 import os
 import shutil
 import socket
@@ -16,7 +15,7 @@ from odoo.addons.bo_base.tests.common import new_bo_user
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
-from .preservation_common import PreservationCommon
+from .preservation_common import LandingFolderCommon
 from .sftp_server import SFTPTestServer
 
 
@@ -27,7 +26,7 @@ def _free_port():
 
 
 @tagged("post_install", "-at_install", "bo_dates")
-class TestPreservationSftp(PreservationCommon):
+class TestPreservationSftp(LandingFolderCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -54,52 +53,17 @@ class TestPreservationSftp(PreservationCommon):
 
     def setUp(self):
         super().setUp()
-        for name in os.listdir(self.folder):
-            os.unlink(os.path.join(self.folder, name))
         self.server.logins.clear()
 
     def test_sealed_days_are_uploaded_whole_to_the_remote_directory(self):
-        self._run("2035-03-24 10:00:00")
-        transmissions = self._transmissions()
-        self.assertEqual(transmissions.day_id, self.sealed)
-        self.assertEqual(set(transmissions.mapped("state")), {"sent"})
-        self.assertEqual(transmissions.mapped("attempt_count"), [1, 1, 1])
-        self.assertEqual(transmissions.destination_id, self.destination)
+        transmissions = self._assert_sent_whole_once()
         self.assertEqual(
             sorted(os.listdir(self.folder)), sorted(transmissions.mapped("package_name"))
         )
-        for transmission in transmissions:
-            with self.subTest(day=transmission.day_date):
-                with open(os.path.join(self.folder, transmission.package_name), "rb") as file:
-                    written = file.read()
-                self.assertEqual(written, self._package(transmission))
-                self.assertEqual(hashlib.sha256(written).hexdigest(), transmission.package_sha256)
-                code, printed = self._verify(written)
-                self.assertEqual(code, 0, printed)
-        # A sent day is not sent again.
-        self._run("2035-03-24 11:00:00")
-        self.assertEqual(self._transmissions().mapped("attempt_count"), [1, 1, 1])
 
     def test_receipt_dropped_on_the_server_is_attached_to_the_day(self):
-        self._run("2035-03-24 10:00:00")
-        first = self._transmissions()[0]
-        stem = first.package_name.removesuffix(".zip")
-        receipt = b'<?xml version="1.0"?><RapportoDiVersamento esito="OK"/>'
-        with open(os.path.join(self.folder, f"{stem}.rapporto.xml"), "wb") as file:
-            file.write(receipt)
-        # Not a receipt: no marker in the name, or another package's name.
-        with open(os.path.join(self.folder, f"{stem}.notes.txt"), "wb") as file:
-            file.write(b"nota")
-        with open(os.path.join(self.folder, "altro.ricevuta.xml"), "wb") as file:
-            file.write(b"altro")
-        self._run("2035-03-24 11:00:00")
-        transmissions = self._transmissions()
-        self.assertEqual(transmissions.mapped("state"), ["received", "sent", "sent"])
-        self.assertEqual(first.receipt_name, f"{stem}.rapporto.xml")
-        self.assertEqual(first.receipt_sha256, hashlib.sha256(receipt).hexdigest())
-        self.assertTrue(first.received_datetime)
-        day = self.sealed[0].with_user(self.manager).with_company(self.chain_company)
-        self.assertEqual(day.preservation_state, "received")
+        # Another package's receipt is not this one's.
+        self._assert_receipt_beside_the_package_is_taken("altro.ricevuta.xml")
 
     def test_server_with_another_host_key_is_refused_and_nothing_sent(self):
         expected = paramiko.ECDSAKey.generate().fingerprint
