@@ -130,3 +130,35 @@ def test_sales_report_benchmark_against_odoo_export(odoo_server):
         if own_template:
             subprocess.run([odoo_server.python, "-m", "odoo", "db", "drop", template], check=False)
     assert result.returncode == 0, "sales report benchmark failed: see its output above"
+
+
+def test_fatturapa_import_benchmark_queries_per_bill_constant(odoo_server):
+    """A FatturaPA bill costs the same queries among 1,000 open orders as among 10.
+
+    It needs the Italian e-invoicing bridge, which the end-to-end database
+    has not (Odoo's Italian localisation changes the stock flows' queries):
+    on ``$BO_ITALIAN_DB`` (bin/bo-test passes its second database), or on a
+    database made here from the end-to-end one.
+    """
+    db = os.environ.get("BO_ITALIAN_DB")
+    own_db = not db
+    if own_db:
+        db = f"bo_bench_it_{uuid.uuid4().hex[:8]}"
+        subprocess.run(
+            [odoo_server.python, "-m", "odoo", "db", "duplicate", odoo_server.db, db], check=True
+        )
+        odoo_server.odoo(
+            "-d", db, "-i", "bo_suppliers_l10n_it_edi", "--stop-after-init", "--log-level=warn"
+        )  # fmt: skip
+    try:
+        result = _run(
+            odoo_server.python,
+            "bench_fatturapa.py",
+            f"--db={db}",
+            f"--bills={os.environ.get('BO_BENCH_BILLS', '1000')}",
+            f"--addons-path={odoo_server.addons_path}",
+        )
+    finally:
+        if own_db:
+            subprocess.run([odoo_server.python, "-m", "odoo", "db", "drop", db], check=False)
+    assert result.returncode == 0, "FatturaPA import benchmark failed: see its output above"

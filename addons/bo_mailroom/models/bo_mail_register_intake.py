@@ -260,10 +260,7 @@ class BoMailRegister(models.Model):
             return self._bo_pec_receipt_intake(msg_dict, raw, receipt, company)
         entry = self._bo_gateway_intake(msg_dict, raw, values, company, envelope)
         if envelope:
-            # The conservator's receipt of a daily register may come back by PEC.
-            self.env["bo.mail.register.day.transmission"]._bo_receive_certified_reply(
-                entry, envelope
-            )
+            entry._bo_pec_envelope_received(envelope)
         if status == "invalid":
             entry.message_post(
                 body=self.env._(
@@ -273,6 +270,18 @@ class BoMailRegister(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return entry
+
+    def _bo_pec_envelope_received(self, envelope):
+        """The certified message ``envelope`` (``pec.parse_envelope``) is
+        registered as this entry, its files attached: act on what it answers
+        or carries. Here, the conservator's receipt of a daily register;
+        addons that know what a certified sender's messages carry add theirs.
+
+        Whatever fails here fails the whole intake, which keeps the message
+        as an entry in error.
+        """
+        self.ensure_one()
+        self.env["bo.mail.register.day.transmission"]._bo_receive_certified_reply(self, envelope)
 
     @api.model
     def _bo_find_partner(self, email, company):
