@@ -1,12 +1,13 @@
 """FatturaPA import benchmark: the queries per bill must not grow with the bills.
 
-Builds, inside one never-committed transaction, an Italian company (the
-``it`` chart), a supplier with its trusted bank account and N + 11 (default
+On a throwaway copy of the given database (Odoo's import commits after each
+file, as it must in production), builds an Italian company (the ``it``
+chart), a supplier with its trusted bank account and N + 11 (default
 N = 1,000) confirmed and received purchase orders; then imports, through
 ``l10n_it_edi``'s own upload to the purchase journal, one FatturaPA bill per
-order, each naming its own order: one to warm up, 10, then N. Each bill is
-flushed and the caches emptied after it, as a request of its own would. It
-prints the queries and the time per bill of the 10 and of the N.
+order, each naming its own order: one to warm up, 10, then N, with the caches
+emptied after each bill as at the end of a request. It prints the queries and
+the time per bill of the 10 and of the N.
 
 The bills are the bridge's test invoice ``IT00743110157_FPA04.xml`` with the
 order, the invoice number and the IBAN of each: the bridge matches each one
@@ -18,16 +19,18 @@ Usage (Odoo's python, from the repository root)::
         [--bills 1000] [--max-extra-queries-per-bill 1] \\
         [--addons-path /opt/odoo19/addons,addons]
 
-The database needs ``bo_suppliers_l10n_it_edi`` installed. The exit code is
-1 when a bill of the N costs more than ``--max-extra-queries-per-bill``
-queries more than a bill of the 10, or when a bill is not matched to its
-order, so CI can use it as a gate.
+The database needs ``bo_suppliers_l10n_it_edi`` installed; it is left as
+it was. The exit code is 1 when a bill of the N costs more than
+``--max-extra-queries-per-bill`` queries more than a bill of the 10, or when
+a bill is not matched to its order, so CI can use it as a gate.
 """
 
 import argparse
 import os
+import subprocess
 import sys
 import time
+import uuid
 
 from figures import Figures
 
@@ -182,14 +185,11 @@ class BenchData:
         return unmatched, seconds, queries
 
 
-def main():
-    args = parse_args()
-    odoo.tools.config.parse_config(
-        [f"--addons-path={args.addons_path}", "--log-level=warn", "--http-interface=127.0.0.1"]
-    )
-    registry = Registry(args.db)
-    cr = registry.cursor()
-    try:
+def measure(args, db):
+    """Build the data on ``db`` and import the bills: the runs of the 10 and
+    of the N, as ``import_bills`` returns them."""
+    registry = Registry(db)
+    with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         if "bo_fpa_imported" not in env["account.move"]._fields:
             sys.exit(f"{args.db}: bo_suppliers_l10n_it_edi is not installed")
@@ -201,11 +201,22 @@ def main():
         )
         orders = data.orders
         data.import_bill(orders[0])
-        small = data.import_bills(orders[1 : 1 + SMALL])
-        full = data.import_bills(orders[1 + SMALL :])
+        return data.import_bills(orders[1 : 1 + SMALL]), data.import_bills(orders[1 + SMALL :])
+
+
+def main():
+    args = parse_args()
+    odoo.tools.config.parse_config(
+        [f"--addons-path={args.addons_path}", "--log-level=warn", "--http-interface=127.0.0.1"]
+    )
+    db = f"bo_bench_fatturapa_{uuid.uuid4().hex[:8]}"
+    odoo_db = [sys.executable, "-m", "odoo", "db"]
+    subprocess.run([*odoo_db, "duplicate", args.db, db], check=True, capture_output=True)
+    try:
+        small, full = measure(args, db)
     finally:
-        cr.rollback()
-        cr.close()
+        Registry.delete(db)
+        subprocess.run([*odoo_db, "drop", db], check=False, capture_output=True)
 
     print(f"{'bills':>7}{'time (s)':>10}{'queries':>9}{'per bill':>10}{'unmatched':>11}")
     for label, (unmatched, seconds, queries) in ((SMALL, small), (args.bills, full)):
