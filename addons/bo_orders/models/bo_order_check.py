@@ -1,3 +1,4 @@
+import bisect
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
@@ -392,9 +393,42 @@ class BoOrderCheck(models.Model):
         return line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
 
     @api.model
+    def _pricelist_date_key(self):
+        """A function giving the key of a date under which dates share their
+        pricelist price: the same day (currency rates are daily) and the same
+        side of every start and end of a dated pricelist rule, of any
+        pricelist (a rule may be based on another pricelist). The dates of
+        the orders of a day mostly share one key: one rule lookup serves them,
+        where each order's own date and time would cost one each."""
+        # sudo: the boundaries of the rules, whoever runs the checks
+        ((starts, ends),) = (
+            self.env["product.pricelist.item"]
+            .sudo()
+            ._read_group(
+                ["|", ("date_start", "!=", False), ("date_end", "!=", False)],
+                aggregates=["date_start:array_agg_distinct", "date_end:array_agg_distinct"],
+            )
+        )
+        boundaries = sorted({boundary for boundary in (*starts, *ends) if boundary})
+
+        def date_key(date):
+            date = fields.Datetime.to_datetime(date)
+            if not date:
+                return None
+            return (
+                date.date(),
+                bisect.bisect_left(boundaries, date),
+                bisect.bisect_right(boundaries, date),
+            )
+
+        return date_key
+
+    @api.model
     def _pricelist_prices(self, lines):
         """The pricelist price of each line, as sale computes it line by line,
-        but with one rule lookup per pricelist, quantity, unit and date."""
+        but with one rule lookup per pricelist, quantity, unit and dates that
+        share their price (``_pricelist_date_key``)."""
+        date_key = self._pricelist_date_key()
         groups = {}
         for line in lines:
             context = line._get_product_price_context()
@@ -403,14 +437,14 @@ class BoOrderCheck(models.Model):
                 line.order_id.pricelist_id,
                 kwargs["quantity"],
                 kwargs["uom"],
-                kwargs["date"],
+                date_key(kwargs["date"]),
                 kwargs["currency"],
                 repr(sorted(context.items())),
             )
-            group = groups.setdefault(key, [context, self.env["sale.order.line"]])
-            group[1] |= line
+            group = groups.setdefault(key, [context, kwargs["date"], self.env["sale.order.line"]])
+            group[2] |= line
         prices = {}
-        for (pricelist, qty, uom, date, currency, _key), (context, group) in groups.items():
+        for (pricelist, qty, uom, _day, currency, _key), (context, date, group) in groups.items():
             products = group.product_id.with_context(**context)
             rules = pricelist._compute_price_rule(
                 products, qty, currency=currency, uom=uom, date=date

@@ -2,7 +2,9 @@
 integration would take: RPC writes of any field, orders created or copied as
 confirmed, the line model, multi-record writes, the portal and online payment."""
 
-from odoo import Command
+from datetime import datetime, time, timedelta
+
+from odoo import Command, fields
 from odoo.addons.bo_base.tests.common import QueryGrowthMixin
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
@@ -258,6 +260,11 @@ class TestCheckCost(QueryGrowthMixin, BoOrdersCommon):
         self._post_overdue_invoice(self.customer, amount=10, days_overdue=30)
         lines = [(self.screws, 1, 25.0), (self.plugs, 2, 0.0)]
         orders = self.env["sale.order"].concat(*(self._new_order(lines=lines) for _i in range(50)))
+        # Quotations made through a day, each at its own time: the pricelist
+        # is looked up once for them, not once per order date.
+        morning = datetime.combine(fields.Date.today(), time(8, 0))
+        for index, order in enumerate(orders):
+            order.date_order = morning + timedelta(minutes=7 * index)
         # the active checks are cached from the warm-up on
         results = self.assertQueriesDoNotGrow(
             lambda records: records._bo_run_checks(), orders[:5], orders, warm_up=orders[:1]

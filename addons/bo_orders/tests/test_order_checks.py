@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -77,6 +79,34 @@ class TestOrderChecks(BoOrdersCommon):
         order.order_line.price_unit = 80
         [(_check, message)] = self._failures(order, "price")
         self.assertIn("below the pricelist", message)
+
+    def test_price_check_follows_a_rule_starting_between_two_orders_of_a_day(self):
+        """The orders of a day share one rule lookup, unless a rule starts or
+        ends between them: each is checked against its own date's price."""
+        self._activate("price", price_tolerance=0)
+        pricelist = self.env["product.pricelist"].create({"name": "Listino con promozione"})
+        self.customer.property_product_pricelist = pricelist
+        starts = datetime(2031, 5, 14, 12, 0)
+        self.env["product.pricelist.item"].create(
+            {
+                "pricelist_id": pricelist.id,
+                "applied_on": "0_product_variant",
+                "product_id": self.screws.id,
+                "compute_price": "fixed",
+                "fixed_price": 120.0,
+                "date_start": starts,
+            }
+        )
+        before, after, later = (self._new_order() for _i in range(3))
+        before.date_order = starts - timedelta(hours=3)
+        after.date_order = starts + timedelta(hours=3)
+        later.date_order = starts + timedelta(hours=5)
+        (before | after | later).order_line.price_unit = 100.0
+        results = (before | after | later)._bo_run_checks(check_types=("price",))
+        self.assertFalse(results[before], "the list price before the rule starts")
+        for order in (after, later):
+            [(_check, message)] = results[order]
+            self.assertIn("below the pricelist", message)
 
     def test_margin_check(self):
         self._activate("margin", min_margin=40)
