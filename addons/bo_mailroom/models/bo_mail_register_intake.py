@@ -259,6 +259,8 @@ class BoMailRegister(models.Model):
             company = intake.server.bo_company_id or company
             return self._bo_pec_receipt_intake(msg_dict, raw, receipt, company)
         entry = self._bo_gateway_intake(msg_dict, raw, values, company, envelope)
+        if envelope:
+            entry._bo_pec_envelope_received(envelope)
         if status == "invalid":
             entry.message_post(
                 body=self.env._(
@@ -268,6 +270,16 @@ class BoMailRegister(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return entry
+
+    def _bo_pec_envelope_received(self, envelope):
+        """Hook: the certified message ``envelope`` (``pec.parse_envelope``)
+        is registered as this entry, its files attached.
+
+        Addons that know what a certified sender's messages carry act on them
+        here (the SdI's e-invoices, for one). Whatever fails in an override
+        fails the whole intake, which keeps the message as an entry in error.
+        """
+        self.ensure_one()
 
     @api.model
     def _bo_find_partner(self, email, company):
