@@ -1,0 +1,84 @@
+from odoo.tests import tagged
+
+from .common import SdiPecCommon, data_file
+
+RC = "IT01234560157_00A01_RC_001.xml"
+NS = "IT01234560157_00A02_NS_001.xml"
+
+
+@tagged("post_install", "-at_install")
+class TestSdiNotifications(SdiPecCommon):
+    """The SdI's notifications about our invoices reach those invoices."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.delivered = cls._sent_invoice("IT01234560157_00A01.xml")
+        cls.refused = cls._sent_invoice("IT01234560157_00A02.xml")
+
+    def _notify(self, name, content=None):
+        message = self._sdi_message(
+            [(name, content or data_file(name))], subject=f"Notifica {name}"
+        )
+        return self._fetch(message)
+
+    def test_delivery_receipt_marks_the_invoice_forwarded(self):
+        entry = self._notify(RC)
+        self.assertEqual(entry.state, "registered")
+        self.assertEqual(entry.bo_sdi_state, "done")
+        self.assertEqual((entry.res_model, entry.res_id), ("account.move", self.delivered.id))
+        self.assertEqual(self.delivered.l10n_it_edi_state, "forwarded")
+        self.assertEqual(self.refused.l10n_it_edi_state, "processing")
+        # The notification is on the invoice, with what it means.
+        note = self.delivered.message_ids.filtered(lambda m: RC in m.attachment_ids.mapped("name"))
+        self.assertEqual(len(note), 1)
+        self.assertIn("was accepted and succesfully forwarded", note.body)
+        self.assertEqual(self.delivered.bo_mail_register_count, 1)
+
+    def test_rejection_marks_the_invoice_rejected_with_its_errors(self):
+        entry = self._notify(NS)
+        self.assertEqual(entry.bo_sdi_state, "done")
+        self.assertEqual(entry.res_id, self.refused.id)
+        self.assertEqual(self.refused.l10n_it_edi_state, "rejected")
+        note = self.refused.message_ids.filtered(lambda m: NS in m.attachment_ids.mapped("name"))
+        self.assertIn("refused by the SdI", note.body)
+        self.assertIn("IdCodice non valido", note.body)
+        self.assertIn("is duplicated", note.body)
+        # As l10n_it_edi: the refused file is dropped, a corrected one will be sent.
+        self.assertFalse(self.refused.l10n_it_edi_attachment_file)
+        self.assertEqual(self.delivered.l10n_it_edi_state, "processing")
+
+    def test_notification_about_another_companys_invoice_does_not_reach_it(self):
+        # The same file name in another company's books: the mailbox's company only.
+        self.delivered.l10n_it_edi_attachment_name = "IT01234560157_00A99.xml"
+        foreign = self._sent_invoice("IT01234560157_00A01.xml", company=self.company_data)
+        entry = self._notify(RC)
+        self.assertEqual(foreign.l10n_it_edi_state, "processing")
+        self.assertFalse(foreign.message_ids.attachment_ids.filtered(lambda a: a.name == RC))
+        self.assertEqual(entry.bo_sdi_state, "failed")
+        self.assertFalse(entry.res_model)
+        self.assertIn("no invoice of Officine Meccaniche Prova S.r.l.", entry.bo_sdi_error)
+        self.assertEqual(entry.activity_ids.user_id, self.manager)
+
+    def test_notification_naming_an_unknown_invoice_is_flagged(self):
+        content = data_file(RC).replace(b"00A01.xml", b"ZZZ99.xml")
+        entry = self._notify(RC, content)
+        self.assertEqual(entry.state, "registered")
+        self.assertEqual(entry.bo_sdi_state, "failed")
+        self.assertIn("IT01234560157_ZZZ99.xml", entry.bo_sdi_error)
+        self.assertEqual(self.delivered.l10n_it_edi_state, "processing")
+
+    def test_broken_notification_is_flagged(self):
+        entry = self._notify(RC, b"<RicevutaConsegna><NomeFile>")
+        self.assertEqual(entry.bo_sdi_state, "failed")
+        self.assertIn("not a notification the SdI writes", entry.bo_sdi_error)
+        self.assertEqual(self.delivered.l10n_it_edi_state, "processing")
+
+    def test_notification_with_entities_is_not_read(self):
+        content = (
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b"<RicevutaConsegna><NomeFile>&x;IT01234560157_00A01.xml</NomeFile></RicevutaConsegna>"
+        )
+        entry = self._notify(RC, content)
+        self.assertEqual(entry.bo_sdi_state, "failed")
+        self.assertEqual(self.delivered.l10n_it_edi_state, "processing")
