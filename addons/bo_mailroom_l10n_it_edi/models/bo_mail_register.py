@@ -57,8 +57,18 @@ class BoMailRegister(models.Model):
     def _bo_pec_envelope_received(self, envelope):
         """Deliver the SdI's certified messages; any other PEC is left as it is."""
         super()._bo_pec_envelope_received(envelope)
-        if not self.company_id._bo_is_sdi_sender(envelope["sender"]):
-            return
+        if self.company_id._bo_is_sdi_sender(envelope["sender"]):
+            self.with_context(lang=self._bo_sdi_lang())._bo_sdi_receive()
+
+    def _bo_sdi_lang(self):
+        """The language of the notes and problems of the entry: that of the
+        company's Back Office manager, who handles what is not delivered."""
+        self.ensure_one()
+        manager = self.company_id._bo_escalation_user()
+        return manager.lang or self.company_id.partner_id.lang or self.env.lang
+
+    def _bo_sdi_receive(self):
+        """Deliver the notifications at once; leave the invoices to the import job."""
         files = self._bo_sdi_files()
         if files["invoice"]:
             self._bo_sdi_set_state("pending")
@@ -197,7 +207,7 @@ class BoMailRegister(models.Model):
     def _cron_bo_sdi_import(self):
         """Import the invoices the SdI sent by PEC, one entry at a time."""
         for entry in self.search([("bo_sdi_state", "=", "pending")], order="id"):
-            entry._bo_sdi_import_invoices()
+            entry.with_context(lang=entry._bo_sdi_lang())._bo_sdi_import_invoices()
 
     def _bo_sdi_import_invoices(self):
         """Make the vendor bills of the entry's invoice files, as l10n_it_edi

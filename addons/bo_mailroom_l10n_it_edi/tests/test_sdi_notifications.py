@@ -82,3 +82,18 @@ class TestSdiNotifications(SdiPecCommon):
         entry = self._notify(RC, content)
         self.assertEqual(entry.bo_sdi_state, "failed")
         self.assertEqual(self.delivered.l10n_it_edi_state, "processing")
+
+    def test_notes_are_written_in_the_language_of_who_reads_them(self):
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_it_edi", "bo_mailroom_l10n_it_edi"], ["it_IT"], overwrite=True
+        )
+        self.manager.lang = "it_IT"
+        salesperson = self.delivered.invoice_user_id
+        salesperson.lang = "it_IT"
+        unknown = self._notify(RC, data_file(RC).replace(b"00A01.xml", b"ZZZ99.xml"))
+        self.assertIn("nessuna fattura di Officine Meccaniche Prova S.r.l.", unknown.bo_sdi_error)
+        self.assertEqual(unknown.activity_ids.summary, "Messaggio SdI non recapitato")
+        self._notify(RC)
+        note = self.delivered.message_ids.filtered(lambda m: RC in m.attachment_ids.mapped("name"))
+        self.assertIn("è stato accettato e inoltrato con successo", note.body)
