@@ -210,3 +210,5 @@ def test_sdi_pec_becomes_a_bill_and_notifies_the_invoice_sent(odoo_server, admin
         assert entries["receipt"]["res_id"] == invoice
     finally:
         admin.call("fetchmail.server", "unlink", [fetchmail])
+        # The database is shared with other tests: they find no supplier of ours.
+        admin.call("res.partner", "write", [supplier, customer], {"active": False})

@@ -252,9 +252,27 @@ class BoMailRegister(models.Model):
                 )
                 continue
             to_import.append(file_data)
-        bills = Move.browse()
+        to_decode = []
         for file_data in to_import:
-            bills |= self._bo_sdi_import_file(Move, file_data)
+            try:
+                with self.env.cr.savepoint():
+                    to_decode += self._bo_sdi_new_bills(Move, file_data)
+            except Exception as error:  # the entry keeps the file whatever fails
+                _logger.warning("SdI invoice %s not imported", file_data["name"], exc_info=True)
+                reasons.append(
+                    self.env._(
+                        "%(file)s was not imported: %(reason)s",
+                        file=file_data["name"],
+                        reason=intake_reason(self.env, error),
+                    )
+                )
+        # l10n_it_edi's import commits as it goes (outside tests): the bills
+        # and their links are saved before, a failure of the import is written
+        # on the bill.
+        bills = Move.browse()
+        for bill, data in to_decode:
+            bill._extend_with_attachments([data], new=True)
+            bills |= bill
         for bill in bills.filtered(lambda b: not b.invoice_line_ids):
             reasons.append(
                 self.env._(
@@ -315,8 +333,10 @@ class BoMailRegister(models.Model):
             company=company.name,
         )
 
-    def _bo_sdi_import_file(self, Move, file_data):
-        """The bills l10n_it_edi makes of one invoice file, linked to the entry."""
+    def _bo_sdi_new_bills(self, Move, file_data):
+        """The new bills of one invoice file, each with the part of the file
+        it is made of as its FatturaPA attachment, linked to the entry:
+        ``[(bill, file_data)]`` for l10n_it_edi to decode."""
         attachment = self.env["ir.attachment"].create(
             {"name": file_data["name"], "raw": file_data["raw"], "mimetype": file_data["mimetype"]}
         )
@@ -347,8 +367,4 @@ class BoMailRegister(models.Model):
                 ),
             )
         bills.invalidate_recordset(["l10n_it_edi_attachment_file"])
-        # l10n_it_edi's import commits as it goes (outside tests): everything
-        # above is saved before, a failure of the import is written on the bill.
-        for bill, data in zip(bills, files_data, strict=True):
-            bill._extend_with_attachments([data], new=True)
-        return bills
+        return list(zip(bills, files_data, strict=True))

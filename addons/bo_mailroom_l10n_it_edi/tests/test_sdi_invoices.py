@@ -40,7 +40,7 @@ class TestSdiInvoices(SdiPecCommon):
         self.assertEqual(bill.move_type, "in_invoice")
         self.assertEqual(bill.journal_id, self.company_data_2["default_journal_purchase"])
         self.assertEqual(bill.ref, "TL-2026/0815")
-        self.assertEqual(bill.partner_id, self.supplier)
+        self.assertEqual(bill.partner_id.vat, self.supplier.vat)
         self.assertEqual(len(bill.invoice_line_ids), 2)
         self.assertAlmostEqual(bill.amount_total, 305.0)
         self.assertEqual(base64.b64decode(bill.l10n_it_edi_attachment_file), data_file(INVOICE))
@@ -93,6 +93,20 @@ class TestSdiInvoices(SdiPecCommon):
         entry = self._receive_invoice([(INVOICE, other)])
         self.assertFalse(self._bills())
         self._assert_flagged(entry, "is not Officine Meccaniche Prova S.r.l.")
+
+    @mute_logger("odoo.addons.bo_mailroom_l10n_it_edi.models.bo_mail_register")
+    def test_bill_that_cannot_be_made_leaves_the_entry_flagged(self):
+        # No purchase journal to make the bill in.
+        self.Move.search([("company_id", "=", self.it_company.id)]).unlink()
+        self.env["account.journal"].search(
+            [("company_id", "=", self.it_company.id), ("type", "=", "purchase")]
+        ).action_archive()
+        entry = self._receive_invoice()
+        self.assertFalse(self._bills())
+        self._assert_flagged(entry, f"{INVOICE} was not imported")
+        # Not imported again and again by the job: the manager sees to it.
+        self.Register.sudo()._cron_bo_sdi_import()
+        self.assertEqual(len(entry.activity_ids), 1)
 
     def test_sdi_message_without_sdi_files_is_flagged(self):
         entry = self._fetch(self._sdi_message([("avviso.txt", b"Comunicazione di servizio")]))

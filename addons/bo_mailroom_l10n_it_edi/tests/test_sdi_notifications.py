@@ -3,6 +3,15 @@ from odoo.tests import tagged
 from .common import SdiPecCommon, data_file
 
 RC = "IT01234560157_00A01_RC_001.xml"
+NOTIFICATION = """<?xml version="1.0" encoding="UTF-8"?>
+<ns3:{root} versione="1.0"
+    xmlns:ns3="http://ivaservizi.agenziaentrate.gov.it/docs/xsd/messaggi/v1.0">
+  <IdentificativoSdI>1122334477</IdentificativoSdI>
+  <NomeFile>IT01234560157_00A01.xml.p7m</NomeFile>
+  {extra}
+  <MessageId>987654323</MessageId>
+</ns3:{root}>
+"""
 NS = "IT01234560157_00A02_NS_001.xml"
 
 
@@ -97,3 +106,24 @@ class TestSdiNotifications(SdiPecCommon):
         self._notify(RC)
         note = self.delivered.message_ids.filtered(lambda m: RC in m.attachment_ids.mapped("name"))
         self.assertIn("è stato accettato e inoltrato con successo", note.body)
+
+    def test_each_kind_of_notification_moves_the_state_as_l10n_it_edi_does(self):
+        cases = [
+            ("MC", "NotificaMancataConsegna", "", "forward_failed"),
+            ("NE", "NotificaEsitoCommittente",
+             "<EsitoCommittente><Esito>EC02</Esito></EsitoCommittente>", "rejected_by_pa_partner"),
+            ("NE", "NotificaEsitoCommittente",
+             "<EsitoCommittente><Esito>EC01</Esito></EsitoCommittente>", "accepted_by_pa_partner"),
+            ("DT", "NotificaDecorrenzaTermini", "", "accepted_by_pa_partner_after_expiry"),
+            ("AT", "AttestazioneTrasmissioneFattura", "", "forward_failed"),
+        ]  # fmt: skip
+        for number, (code, root, extra, state) in enumerate(cases, start=1):
+            with self.subTest(code=code, state=state):
+                self.delivered.l10n_it_edi_state = "processing"
+                name = f"IT01234560157_00A01_{code}_00{number}.xml"
+                content = NOTIFICATION.format(root=root, extra=extra).encode()
+                entry = self._notify(name, content)
+                self.assertEqual(entry.bo_sdi_state, "done")
+                self.assertEqual(entry.res_id, self.delivered.id)
+                # The invoice was sent signed: the notification names the .p7m.
+                self.assertEqual(self.delivered.l10n_it_edi_state, state)
