@@ -68,7 +68,11 @@ class BoMailRegister(models.Model):
         return manager.lang or self.company_id.partner_id.lang or self.env.lang
 
     def _bo_sdi_receive(self):
-        """Deliver the notifications at once; leave the invoices to the import job."""
+        """Leave the invoices to the import job; deliver the notifications at once.
+
+        The SdI sends one file a message: an invoice (with its metadata file,
+        which stays in the register), or a notification.
+        """
         files = self._bo_sdi_files()
         if files["invoice"]:
             self._bo_sdi_set_state("pending")
@@ -81,15 +85,14 @@ class BoMailRegister(models.Model):
             )
 
     def _bo_sdi_files(self):
-        """The entry's files by what they are to the SdI: invoices, metadata
-        files and notifications ``(attachment, type)``."""
+        """The entry's invoice files, and its notifications ``(attachment, type)``."""
         self.ensure_one()
-        files = {"invoice": [], "metadata": [], "notification": []}
+        files = {"invoice": [], "notification": []}
         for attachment in self.attachment_ids.sorted("id"):
             kind, code = sdi.classify(attachment.name)
             if kind == "notification":
                 files[kind].append((attachment, code))
-            elif kind:
+            elif kind == "invoice":
                 files[kind].append(attachment)
         return files
 
@@ -113,11 +116,12 @@ class BoMailRegister(models.Model):
             )
 
     def _bo_sdi_delivered(self, record, note):
-        """Link the entry to the document its SdI message went to."""
+        """Link the entry to the document its SdI message went to; an
+        invoice still to import is delivered once all its bills are made."""
         self.ensure_one()
         if not self.res_model:
             self.write({"res_model": record._name, "res_id": record.id})
-        if self.bo_sdi_state != "failed":
+        if not self.bo_sdi_state:
             self._bo_sdi_set_state("done")
         self.message_post(body=note, subtype_xmlid="mail.mt_note")
 
