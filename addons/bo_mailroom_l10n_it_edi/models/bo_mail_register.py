@@ -56,9 +56,10 @@ class BoMailRegister(models.Model):
 
     def _bo_pec_envelope_received(self, envelope):
         """Deliver the SdI's certified messages; any other PEC is left as it is."""
-        super()._bo_pec_envelope_received(envelope)
+        result = super()._bo_pec_envelope_received(envelope)
         if self.company_id._bo_is_sdi_sender(envelope["sender"]):
             self.with_context(lang=self._bo_sdi_lang())._bo_sdi_receive()
+        return result
 
     def _bo_sdi_lang(self):
         """The language of the notes and problems of the entry: that of the
@@ -167,10 +168,14 @@ class BoMailRegister(models.Model):
         lang = invoice.invoice_user_id.lang or invoice.company_id.partner_id.lang
         invoice = invoice.with_context(lang=lang)
         transformed = invoice._l10n_it_edi_transform_notification(notification)
+        new_state = transformed["l10n_it_edi_state"]
+        states = invoice._fields["l10n_it_edi_state"]._description_selection
+        # l10n_it_edi explains some states only for public administrations.
         message = invoice._l10n_it_edi_get_message(transformed) or invoice.env._(
-            "The SdI notified %(file)s about the e-invoice file %(sent)s.",
+            "The SdI notified %(file)s about the e-invoice file %(sent)s: %(state)s.",
             file=attachment.name,
             sent=notification["filename"],
+            state=dict(states(invoice.env)).get(new_state, "-"),
         )
         invoice._bo_sdi_write_send_state(transformed, message, attachment)
         self._bo_sdi_delivered(
@@ -178,9 +183,7 @@ class BoMailRegister(models.Model):
             self.env._(
                 "SdI notification delivered to %(invoice)s: %(state)s.",
                 invoice=invoice.display_name,
-                state=dict(
-                    invoice._fields["l10n_it_edi_state"]._description_selection(self.env)
-                ).get(transformed["l10n_it_edi_state"], "-"),
+                state=dict(states(self.env)).get(new_state, "-"),
             ),
         )
         return None

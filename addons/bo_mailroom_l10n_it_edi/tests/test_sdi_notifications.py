@@ -127,3 +127,13 @@ class TestSdiNotifications(SdiPecCommon):
                 self.assertEqual(entry.res_id, self.delivered.id)
                 # The invoice was sent signed: the notification names the .p7m.
                 self.assertEqual(self.delivered.l10n_it_edi_state, state)
+                note = self.delivered.message_ids.filtered(
+                    lambda m, name=name: name in m.attachment_ids.mapped("name")
+                )
+                self.assertIn("IT01234560157_00A01.xml.p7m", note.body)
+                label = dict(
+                    self.Move._fields["l10n_it_edi_state"]._description_selection(self.env)
+                )[state]
+                if state == "rejected_by_pa_partner":
+                    # Explained by l10n_it_edi only for a public administration.
+                    self.assertIn(label, note.body)
