@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_e2e_mail_path import _act, imap_server  # noqa: F401 (a fixture)
 
-DATA = Path(__file__).resolve().parent.parent / ("addons/bo_mailroom_l10n_it_edi/tests/data")
+DATA = Path(__file__).resolve().parent.parent / "addons/bo_mailroom_l10n_it_edi/tests/data"
 INVOICE = "IT00465840031_0A001.xml"
 RC = "IT01234560157_00A01_RC_001.xml"
 SDI = "sdi02@pec.fatturapa.it"
