@@ -135,7 +135,7 @@ class RpcClient:
             answer = json.load(response)
         if "error" in answer:
             raise RuntimeError(answer["error"].get("data", {}).get("message", answer["error"]))
-        return answer["result"]
+        return answer.get("result")  # absent when the method returns nothing
 
 
 def _odoo_python():
