@@ -34,6 +34,8 @@ ADDONS = ",".join(
         "bo_reports_orders",
     ]
 )
+# The bridges to Odoo's Italian e-invoicing (l10n_it_edi).
+ITALIAN_ADDONS = "bo_suppliers_l10n_it_edi,bo_mailroom_l10n_it_edi"
 
 
 class OdooServer:
@@ -159,25 +161,40 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def odoo_server(tmp_path_factory):
+def _serve(tmp_path_factory, db_variable, addons, name, port):
+    """An Odoo server on ``port`` and ``$<db_variable>``, or on a database
+    made here with ``addons`` and demo data, dropped at the end."""
     python = _odoo_python()
     try:
         addons_path = _addons_path(python)
     except subprocess.CalledProcessError:
         pytest.fail("Odoo 19.0 is not importable: set ODOO_PYTHON to the Python that imports odoo")
-    own_db = not os.environ.get("BO_TEST_DB")
-    db = os.environ.get("BO_TEST_DB") or f"bo_e2e_{uuid.uuid4().hex[:8]}"
-    # $BO_TEST_HTTP_PORT: a port of one's own on a shared machine.
-    port = int(os.environ.get("BO_TEST_HTTP_PORT") or 0) or _free_port()
+    own_db = not os.environ.get(db_variable)
+    db = os.environ.get(db_variable) or f"bo_{name}_{uuid.uuid4().hex[:8]}"
     server = OdooServer(python, addons_path, db, port)
     if own_db:
         server.odoo(
-            "-d", db, "-i", ADDONS, "--with-demo", "--stop-after-init",
+            "-d", db, "-i", addons, "--with-demo", "--stop-after-init",
             f"--http-port={_free_port()}", "--log-level=warn",
         )  # fmt: skip
-    server.start(tmp_path_factory.mktemp("odoo") / "server.log")
+    server.start(tmp_path_factory.mktemp(name) / "server.log")
     yield server
     server.stop()
     if own_db:
         subprocess.run([python, "-m", "odoo", "db", "drop", db], check=False)
+
+
+@pytest.fixture(scope="session")
+def odoo_server(tmp_path_factory):
+    # $BO_TEST_HTTP_PORT: a port of one's own on a shared machine.
+    port = int(os.environ.get("BO_TEST_HTTP_PORT") or 0) or _free_port()
+    yield from _serve(tmp_path_factory, "BO_TEST_DB", ADDONS, "e2e", port)
+
+
+@pytest.fixture(scope="session")
+def italian_odoo_server(tmp_path_factory):
+    """A server with the Italian e-invoicing bridges too (they bring Odoo's
+    Italian localisation, which the end-to-end database has not): on
+    ``$BO_ITALIAN_DB`` (bin/bo-test passes its second database)."""
+    addons = f"{ADDONS},{ITALIAN_ADDONS}"
+    yield from _serve(tmp_path_factory, "BO_ITALIAN_DB", addons, "e2e_it", _free_port())

@@ -2,8 +2,9 @@
 the SdI's PEC messages, Odoo's incoming mail server marked as PEC fetching
 them, the import job, and what a client then reads over RPC.
 
-Runs where ``bo_mailroom_l10n_it_edi`` is installed (it brings Odoo's Italian
-localisation along); elsewhere it is skipped.
+It runs on the server with the Italian e-invoicing bridges
+(``italian_odoo_server``): ``bo_mailroom_l10n_it_edi`` brings Odoo's Italian
+localisation along, which the other end-to-end tests' database has not.
 """
 
 import base64
@@ -29,16 +30,9 @@ DATICERT = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 @pytest.fixture(scope="module")
-def admin(odoo_server):
-    client = odoo_server.login("admin", "admin")
+def admin(italian_odoo_server):
+    client = italian_odoo_server.login("admin", "admin")
     assert client, "admin cannot log in"
-    installed = client.call(
-        "ir.module.module",
-        "search_count",
-        [("name", "=", "bo_mailroom_l10n_it_edi"), ("state", "=", "installed")],
-    )
-    if not installed:
-        pytest.skip("bo_mailroom_l10n_it_edi is not installed on this database")
     return client
 
 
@@ -92,7 +86,7 @@ def _italian_company(admin, tag):
     return company
 
 
-def test_sdi_pec_becomes_a_bill_and_notifies_the_invoice_sent(odoo_server, admin, imap_server):  # noqa: F811
+def test_sdi_pec_becomes_a_bill_and_notifies_the_invoice_sent(admin, imap_server):  # noqa: F811
     tag = uuid.uuid4().hex[:8]
     company = _italian_company(admin, tag)
     context = {"allowed_company_ids": [company]}
