@@ -15,7 +15,11 @@
         "l10n_it_edi",
     ],
     "data": [
+        "security/ir.model.access.csv",
+        "data/mail_message_subtype_data.xml",
+        "views/bo_fpa_contest_templates.xml",
         "views/stock_picking_views.xml",
         "views/account_move_views.xml",
+        "wizards/bo_fpa_contest_views.xml",
     ],
 }

@@ -4,6 +4,24 @@ from odoo import api, models
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
+    def _bo_match_billed(self):
+        """(quantity, unit price) of this bill line as the three-way match
+        compares it with its purchase order line: in the order line's unit,
+        the price net of the discount.
+
+        The one place where what a line bills is read: another addon that
+        nets something against the line (a credit note) overrides it.
+        """
+        self.ensure_one()
+        uom = self.purchase_line_id.product_uom_id
+        qty = self.quantity
+        if uom and self.product_uom_id and self.product_uom_id != uom:
+            qty = self.product_uom_id._compute_quantity(self.quantity, uom)
+        price = self.price_unit * (1 - (self.discount or 0.0) / 100)
+        if qty and qty != self.quantity:
+            price = price * self.quantity / qty
+        return qty, price
+
     @api.model
     def _reconcile_plan(self, reconciliation_plan):
         # Every reconciliation goes through here: the payment wizard, a payment

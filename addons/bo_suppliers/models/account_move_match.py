@@ -114,17 +114,9 @@ class AccountMove(models.Model):
         billed_here = defaultdict(float)
         for line in self.invoice_line_ids.filtered("purchase_line_id"):
             order_line = line.purchase_line_id
-            uom = order_line.product_uom_id
-            qty = (
-                line.product_uom_id._compute_quantity(line.quantity, uom)
-                if uom and line.product_uom_id
-                else line.quantity
-            )
+            qty, billed_price = line._bo_match_billed()
             billed_here[order_line] += qty
             ordered_price = order_line.price_unit * (1 - (order_line.discount or 0.0) / 100)
-            billed_price = line.price_unit * (1 - (line.discount or 0.0) / 100)
-            if line.product_uom_id and uom and line.product_uom_id != uom and qty:
-                billed_price = billed_price * line.quantity / qty
             tolerance = max(abs(ordered_price) * price_pct / 100, price_amount)
             currency = line.currency_id
             if currency.compare_amounts(billed_price, ordered_price + tolerance) > 0:

@@ -42,10 +42,15 @@ class AccountMove(models.Model):
 
     def _l10n_it_edi_import_invoice(self, invoice, data, is_new):
         move = super()._l10n_it_edi_import_invoice(invoice, data, is_new)
-        if move and move.move_type == "in_invoice" and data.get("xml_tree") is not None:
+        if move and data.get("xml_tree") is not None:
             body = data["xml_tree"].find(".//FatturaElettronicaBody")
-            if body is not None:
+            if body is None:
+                return move
+            if move.move_type == "in_invoice":
                 move._bo_fpa_match(data["xml_tree"], body)
+            elif move.move_type == "in_refund":
+                # the supplier's credit note: netted against the bill it names
+                move._bo_fpa_import_credit_note(body)
         return move
 
     def _find_and_set_purchase_orders(
@@ -54,8 +59,9 @@ class AccountMove(models.Model):
         """Not for a bill this match made: purchase's guess (an order of the
         supplier with the same total) would replace the invoice's lines with
         the order's, and the three-way match would compare the order with
-        itself. The FatturaPA's own references rule."""
-        if self.bo_fpa_imported:
+        itself. The FatturaPA's own references rule. (A credit note keeps
+        purchase's link to the orders it names: its netting reads it.)"""
+        if self.bo_fpa_imported and self.move_type == "in_invoice":
             return None
         return super()._find_and_set_purchase_orders(
             po_references, partner_id, amount_total, from_ocr=from_ocr, timeout=timeout

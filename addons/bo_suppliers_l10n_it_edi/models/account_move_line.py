@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.addons.bo_suppliers.models.account_move import INTERNAL
 from odoo.tools import float_compare
 
+from .account_move_fatturapa import _words
 from .findings import load_findings, render_finding
 
 STOCK_READERS = "stock.group_stock_user"
@@ -53,6 +54,11 @@ class AccountMoveLine(models.Model):
         "quantity",
         "price_unit",
         "discount",
+        "move_id.bo_fpa_credit_note_ids.state",
+        "move_id.bo_fpa_credit_note_ids.invoice_line_ids.quantity",
+        "move_id.bo_fpa_credit_note_ids.invoice_line_ids.price_unit",
+        "move_id.bo_fpa_credit_note_ids.invoice_line_ids.discount",
+        "move_id.bo_fpa_credit_note_ids.invoice_line_ids.product_id",
     )
     def _compute_bo_fpa_findings(self):
         for line in self:
@@ -74,15 +80,10 @@ class AccountMoveLine(models.Model):
         partner = move.commercial_partner_id or move.company_id.partner_id
         price_pct, price_amount, qty_pct, qty_units = partner._bo_match_tolerances(move.company_id)
         order_line = self.purchase_line_id
-        billed_qty = self.quantity
-        if order_line:
-            uom = order_line.product_uom_id
-            if uom and self.product_uom_id and self.product_uom_id != uom:
-                billed_qty = self.product_uom_id._compute_quantity(self.quantity, uom)
+        # as the three-way match sees the line: net of the supplier's credit notes
+        billed_qty, billed = self._bo_match_billed()
+        if order_line and billed_qty:
             ordered = order_line.price_unit * (1 - (order_line.discount or 0.0) / 100)
-            billed = self.price_unit * (1 - (self.discount or 0.0) / 100)
-            if billed_qty and billed_qty != self.quantity:
-                billed = billed * self.quantity / billed_qty
             tolerance = max(abs(ordered) * price_pct / 100, price_amount)
             currency = self.currency_id
             if abs(billed - ordered) > tolerance and currency.compare_amounts(billed, ordered):
@@ -92,6 +93,7 @@ class AccountMoveLine(models.Model):
                         "billed": currency.format(billed),
                         "ordered": currency.format(ordered),
                         "order": order_line.order_id.name,
+                        "higher": currency.compare_amounts(billed, ordered) > 0,
                     }
                 )
         pickings = self.sudo().bo_fpa_picking_ids
@@ -120,6 +122,49 @@ class AccountMoveLine(models.Model):
                     }
                 )
         return findings
+
+    def _bo_match_billed(self):
+        """The line net of what the supplier's credit notes linked to its bill
+        credit on it (``account.move._bo_fpa_credits``): a quantity of goods
+        credited is no longer billed, and every amount credited lowers the
+        unit price of what remains billed."""
+        qty, price = super()._bo_match_billed()
+        move = self.move_id
+        # sudo: the netting is the same whoever reads the bill
+        if move.move_type != "in_invoice" or not move.sudo().bo_fpa_credit_note_ids:
+            return qty, price
+        credited = move._bo_fpa_credits()[0].get(self)
+        if not credited:
+            return qty, price
+        credited_qty, credited_amount = credited
+        # the credits are in the line's unit, the match reads the order line's
+        factor = qty / self.quantity if self.quantity else 1.0
+        net_qty = qty - credited_qty * factor
+        if float_compare(net_qty, 0.0, precision_digits=6) <= 0:
+            return 0.0, 0.0
+        return net_qty, (qty * price - credited_amount) / net_qty
+
+    def _bo_fpa_credited_line(self, bill_lines):
+        """The line among ``bill_lines`` that this credit note line credits:
+        the one of its order line, else of its product, else of its
+        description, when exactly one fits; else none."""
+        self.ensure_one()
+        fit = bill_lines.browse()
+        if self.purchase_line_id:
+            fit = bill_lines.filtered(lambda line: line.purchase_line_id == self.purchase_line_id)
+        if not fit and self.product_id:
+            fit = bill_lines.filtered(lambda line: line.product_id == self.product_id)
+        words = _words(self.name)
+        if words and len(fit) != 1:
+
+            def described(line):
+                name = _words(line.name)
+                return bool(name) and (name in words or words in name)
+
+            narrowed = (fit or bill_lines).filtered(described)
+            if len(narrowed) == 1 or not fit:
+                fit = narrowed
+        return fit if len(fit) == 1 else bill_lines.browse()
 
     def _bo_fpa_ddt_received(self, pickings):
         """What ``pickings`` (the receipts of the DDT) brought in of this

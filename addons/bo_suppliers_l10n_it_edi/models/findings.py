@@ -101,4 +101,103 @@ def render_finding(env, finding):
             iban=finding.get("iban"),
             partner=finding.get("partner") or "-",
         )
+    if code == "credit_unnamed":
+        return env._(
+            "The credit note names no invoice (DatiFattureCollegate): it is netted against no bill."
+        )
+    if code == "credit_missing":
+        return env._(
+            "The credit note names the invoice %(invoice)s of %(date)s, which is not a bill "
+            "of this supplier in this company: it is netted against no bill.",
+            invoice=finding.get("invoice"),
+            date=finding.get("date") or "-",
+        )
+    if code == "credit_ambiguous":
+        return env._(
+            "The credit note names the invoice %(invoice)s of %(date)s, and several bills "
+            "of this supplier have that number (%(bills)s): it is netted against none.",
+            invoice=finding.get("invoice"),
+            date=finding.get("date") or "-",
+            bills=", ".join(finding.get("bills") or ()),
+        )
+    if code == "credit_several":
+        return env._(
+            "The credit note names several bills (%(bills)s): it is netted against none; "
+            "split it with the supplier or settle it by hand.",
+            bills=", ".join(finding.get("bills") or ()),
+        )
+    if code == "credit_duplicate":
+        return env._(
+            "The same credit note (same supplier and number) is already netted against "
+            "%(bill)s as %(credit_note)s: this one is not counted again.",
+            bill=finding.get("bill"),
+            credit_note=finding.get("credit_note"),
+        )
+    if code == "credit_currency":
+        return env._(
+            "The credit note is in %(currency)s and the bill %(bill)s in %(bill_currency)s: "
+            "it is netted against no bill.",
+            currency=finding.get("currency"),
+            bill=finding.get("bill"),
+            bill_currency=finding.get("bill_currency"),
+        )
     return env._("Unknown finding: %(code)s", code=code)
+
+
+# What a contest letter asks the supplier to credit: the differences that are
+# the supplier's to correct (not an IBAN to check by phone, nor an order line
+# the clerk has to choose).
+CONTESTABLE = frozenset({"price", "qty", "ddt_qty", "order_missing", "ddt_missing", "no_fit"})
+
+
+def is_contestable(finding):
+    """Whether ``finding`` is a difference to contest with the supplier: a
+    price only when the invoice charges more than the order."""
+    code = finding.get("code")
+    return code in CONTESTABLE and (code != "price" or bool(finding.get("higher")))
+
+
+def render_letter_finding(env, finding):
+    """``finding`` as the contest letter tells it to the supplier, in the
+    language of ``env`` (the supplier's)."""
+    code = finding.get("code")
+    if code == "price":
+        return env._(
+            "unit price %(billed)s invoiced, %(ordered)s agreed in our order %(order)s.",
+            billed=finding.get("billed"),
+            ordered=finding.get("ordered"),
+            order=finding.get("order"),
+        )
+    if code == "qty":
+        return env._(
+            "%(billed)s invoiced, %(received)s received against our order %(order)s.",
+            billed=_qty(env, finding.get("billed") or 0.0),
+            received=_qty(env, finding.get("received") or 0.0),
+            order=finding.get("order"),
+        )
+    if code == "ddt_qty":
+        return env._(
+            "%(billed)s invoiced, %(received)s delivered with your transport document "
+            "(DDT) %(ddts)s.",
+            billed=_qty(env, finding.get("billed") or 0.0),
+            received=_qty(env, finding.get("received") or 0.0),
+            ddts=", ".join(finding.get("ddts") or ()),
+        )
+    if code == "order_missing":
+        return env._(
+            "the invoice names the order %(order)s, which is not an order we placed with you.",
+            order=finding.get("order"),
+        )
+    if code == "ddt_missing":
+        return env._(
+            "the invoice names your transport document (DDT) %(ddt)s of %(date)s, which "
+            "we have not received.",
+            ddt=finding.get("ddt"),
+            date=finding.get("date") or "-",
+        )
+    if code == "no_fit":
+        return env._(
+            "the line matches no line of our order %(orders)s.",
+            orders=", ".join(finding.get("orders") or ()),
+        )
+    return render_finding(env, finding)

@@ -155,9 +155,10 @@ class FatturaPACommon(AccountTestInvoicingCommon):
         picking.with_context(cancel_backorder=False)._action_done()
         return picking
 
-    def _import(self, filename, user=None, replace=None):
-        """The bill l10n_it_edi makes of the FatturaPA ``filename`` (with its
-        texts ``replace``d), uploaded to the purchase journal by ``user``."""
+    def _import(self, filename, user=None, replace=None, journal=None):
+        """The bill (or credit note) l10n_it_edi makes of the FatturaPA
+        ``filename`` (with its texts ``replace``d), uploaded to the purchase
+        journal (of the Italian company, or ``journal``) by ``user``."""
         with file_open(f"{DATA}/{filename}", "rb") as fd:
             content = fd.read()
         for old, new in (replace or {}).items():
@@ -166,9 +167,10 @@ class FatturaPACommon(AccountTestInvoicingCommon):
         attachment = (
             self.env["ir.attachment"].with_user(user).create({"name": filename, "raw": content})
         )
+        journal = journal or self.company_data_2["default_journal_purchase"]
         journal = (
-            self.company_data_2["default_journal_purchase"]
-            .with_user(user)
+            journal.with_user(user)
+            .with_company(journal.company_id)
             .with_context(default_move_type="in_invoice")
         )
         return journal._create_document_from_attachment(attachment.ids).with_env(self.env)

@@ -1,0 +1,1 @@
+from . import bo_fpa_contest
