@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 BO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BO_ADDONS=${BO_ADDONS:-bo_base,bo_mailroom,bo_orders,bo_orders_mailroom,bo_suppliers,bo_suppliers_l10n_it_edi,bo_mailroom_l10n_it_edi,bo_reports,bo_reports_suppliers,bo_reports_mailroom,bo_reports_orders}
+BO_ADDONS=${BO_ADDONS:-bo_base,bo_mailroom,bo_orders,bo_orders_mailroom,bo_suppliers,bo_suppliers_l10n_it_edi,bo_suppliers_l10n_it_edi_mailroom,bo_mailroom_l10n_it_edi,bo_reports,bo_reports_suppliers,bo_reports_mailroom,bo_reports_orders}
 
 die() { echo "error: $*" >&2; exit 2; }
 
