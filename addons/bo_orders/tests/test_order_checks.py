@@ -85,7 +85,6 @@ class TestOrderChecks(BoOrdersCommon):
         ends between them: each is checked against its own date's price."""
         self._activate("price", price_tolerance=0)
         pricelist = self.env["product.pricelist"].create({"name": "Listino con promozione"})
-        self.customer.property_product_pricelist = pricelist
         starts = datetime(2031, 5, 14, 12, 0)
         self.env["product.pricelist.item"].create(
             {
@@ -98,6 +97,8 @@ class TestOrderChecks(BoOrdersCommon):
             }
         )
         before, after, later = (self._new_order() for _i in range(3))
+        # Set on the orders: whether the database shows pricelists does not matter here.
+        (before | after | later).pricelist_id = pricelist
         before.date_order = starts - timedelta(hours=3)
         after.date_order = starts + timedelta(hours=3)
         later.date_order = starts + timedelta(hours=5)
