@@ -38,6 +38,23 @@ class AccountMoveLine(models.Model):
         help="The receipts of this supplier whose DDT the FatturaPA names for this line: "
         "the line is matched against what they brought in.",
     )
+    bo_fpa_ddt_billed_elsewhere = fields.Float(
+        string="Of the DDT, Billed Elsewhere",
+        compute="_compute_bo_fpa_ddt_billed_elsewhere",
+        compute_sudo=True,
+        digits="Product Unit",
+        groups=INTERNAL,
+        help="What the supplier's other bills (not cancelled) already invoice of what this "
+        "line's DDTs brought in, for its order line (its product, without one).",
+    )
+    bo_fpa_ddt_other_bill_ids = fields.Many2many(
+        "account.move",
+        string="Other Bills of the DDT",
+        compute="_compute_bo_fpa_ddt_billed_elsewhere",
+        compute_sudo=True,
+        groups=INTERNAL,
+        help="The supplier's other bills that invoice goods of this line's DDTs.",
+    )
     bo_fpa_findings = fields.Text(
         string="FatturaPA Findings",
         compute="_compute_bo_fpa_findings",
@@ -66,6 +83,47 @@ class AccountMoveLine(models.Model):
             line.bo_fpa_findings = (
                 "\n".join(render_finding(self.env, finding) for finding in findings) or False
             )
+
+    @api.depends("bo_fpa_picking_ids", "purchase_line_id", "product_id")
+    def _compute_bo_fpa_ddt_billed_elsewhere(self):
+        """One search for the lines of every bill at hand: the other bills'
+        lines naming the same DDTs, for the same order line (product)."""
+        lines = self.filtered("bo_fpa_picking_ids")
+        others = self.browse()
+        if lines:
+            others = self.search(
+                [
+                    ("bo_fpa_picking_ids", "in", lines.bo_fpa_picking_ids.ids),
+                    ("move_id.move_type", "=", "in_invoice"),
+                    ("parent_state", "!=", "cancel"),
+                ]
+            )
+        for line in self:
+            same = others.filtered(
+                lambda other, line=line: (
+                    other.move_id != line.move_id
+                    and other.bo_fpa_picking_ids & line.bo_fpa_picking_ids
+                    and (
+                        other.purchase_line_id == line.purchase_line_id
+                        if line.purchase_line_id
+                        else other.product_id == line.product_id
+                    )
+                )
+            )
+            line.bo_fpa_ddt_billed_elsewhere = sum(
+                other._bo_fpa_billed_in(line.purchase_line_id.product_uom_id or line.product_uom_id)
+                for other in same
+            )
+            line.bo_fpa_ddt_other_bill_ids = same.move_id
+
+    def _bo_fpa_billed_in(self, uom):
+        """What this line bills, net of its credit notes, in ``uom``."""
+        self.ensure_one()
+        qty = self._bo_match_billed()[0]
+        source = self.purchase_line_id.product_uom_id or self.product_uom_id
+        if uom and source and source != uom:
+            qty = source._compute_quantity(qty, uom)
+        return qty
 
     def _bo_fpa_findings(self):
         """The line's findings: the import's and the live comparisons."""
@@ -98,17 +156,23 @@ class AccountMoveLine(models.Model):
                 )
         pickings = self.sudo().bo_fpa_picking_ids
         if pickings:
+            # what the DDTs brought in, less what other bills already invoice of it
             received = self._bo_fpa_ddt_received(pickings)
+            elsewhere = self.bo_fpa_ddt_billed_elsewhere
             tolerance = max(abs(received) * qty_pct / 100, qty_units)
-            if float_compare(billed_qty, received + tolerance, precision_digits=3) > 0:
-                findings.append(
-                    {
-                        "code": "ddt_qty",
-                        "billed": billed_qty,
-                        "received": received,
-                        "ddts": sorted(set(pickings.mapped("bo_supplier_ddt_number"))),
-                    }
-                )
+            if float_compare(billed_qty, received - elsewhere + tolerance, precision_digits=3) > 0:
+                finding = {
+                    "code": "ddt_qty",
+                    "billed": billed_qty,
+                    "received": received,
+                    "ddts": sorted(set(pickings.mapped("bo_supplier_ddt_number"))),
+                }
+                if float_compare(elsewhere, 0.0, precision_digits=3) > 0:
+                    finding["elsewhere"] = elsewhere
+                    finding["bills"] = sorted(
+                        move.ref or move.name for move in self.bo_fpa_ddt_other_bill_ids
+                    )
+                findings.append(finding)
         elif order_line:
             received = order_line.qty_received
             tolerance = max(abs(received) * qty_pct / 100, qty_units)

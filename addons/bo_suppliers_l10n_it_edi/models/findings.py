@@ -79,6 +79,16 @@ def render_finding(env, finding):
             received=_qty(env, finding.get("received") or 0.0),
             order=finding.get("order"),
         )
+    if code == "ddt_qty" and finding.get("elsewhere"):
+        return env._(
+            "%(billed)s invoiced on this line, %(received)s received with the DDT %(ddts)s, "
+            "of which %(elsewhere)s already invoiced on %(bills)s.",
+            billed=_qty(env, finding.get("billed") or 0.0),
+            received=_qty(env, finding.get("received") or 0.0),
+            ddts=", ".join(finding.get("ddts") or ()),
+            elsewhere=_qty(env, finding["elsewhere"]),
+            bills=", ".join(finding.get("bills") or ()),
+        )
     if code == "ddt_qty":
         return env._(
             "%(billed)s invoiced on this line, %(received)s received with the DDT %(ddts)s.",
@@ -174,6 +184,16 @@ def render_letter_finding(env, finding):
             billed=_qty(env, finding.get("billed") or 0.0),
             received=_qty(env, finding.get("received") or 0.0),
             order=finding.get("order"),
+        )
+    if code == "ddt_qty" and finding.get("elsewhere"):
+        return env._(
+            "%(billed)s invoiced, %(received)s delivered with your transport document "
+            "(DDT) %(ddts)s, of which %(elsewhere)s already invoiced in %(bills)s.",
+            billed=_qty(env, finding.get("billed") or 0.0),
+            received=_qty(env, finding.get("received") or 0.0),
+            ddts=", ".join(finding.get("ddts") or ()),
+            elsewhere=_qty(env, finding["elsewhere"]),
+            bills=", ".join(finding.get("bills") or ()),
         )
     if code == "ddt_qty":
         return env._(

@@ -74,6 +74,8 @@ class TestFatturaPAMatch(FatturaPACommon):
         self.assertTrue(bill.bo_payment_blocked)
         self.assertIn("DDT-77", bill.bo_match_reasons)
 
+        # The wrong bill cancelled: the DDT's goods are still to be invoiced.
+        bill.button_cancel()
         bill_of_six = self._import(
             "IT00743110157_FPA02.xml",
             replace={"<Quantita>10.00</Quantita>": "<Quantita>6.00</Quantita>", "FT-102": "FT-112"},
@@ -82,6 +84,34 @@ class TestFatturaPAMatch(FatturaPACommon):
         self.assertFalse(bill_of_six.bo_fpa_findings)
         self.assertEqual(bill_of_six.bo_match_state, "matched")
         self.assertFalse(bill_of_six.bo_payment_blocked)
+
+    def test_what_a_ddt_brought_in_is_invoiced_once(self):
+        """Attack: the goods of one DDT invoiced again, on another invoice."""
+        order = self._order("PO-FPA-011", [(self.sheet, 10, 40.0)])
+        self._receive(order, {self.sheet: 6}, ddt="DDT-77", ddt_date="2026-11-15")
+        self._receive(order, {self.sheet: 4}, ddt="DDT-78", ddt_date="2026-11-16")
+        six = {"<Quantita>10.00</Quantita>": "<Quantita>6.00</Quantita>"}
+        first = self._import("IT00743110157_FPA02.xml", replace={**six, "FT-102": "FT-121"})
+        self.assertFalse(first.invoice_line_ids.bo_fpa_findings)
+        self.assertFalse(first.bo_payment_blocked)
+
+        again = self._import("IT00743110157_FPA02.xml", replace={**six, "FT-102": "FT-122"})
+
+        line = again.invoice_line_ids
+        self.assertEqual(
+            line.sudo().bo_fpa_picking_ids, first.invoice_line_ids.sudo().bo_fpa_picking_ids
+        )
+        self.assertEqual(line.bo_fpa_ddt_billed_elsewhere, 6)
+        english = line.with_context(lang="en_US").bo_fpa_findings
+        self.assertIn("of which 6 already invoiced on FT-121", english)
+        self.assertIn("già fatturat", line.with_context(lang="it_IT").bo_fpa_findings)
+        self.assertTrue(again.bo_payment_blocked)
+        self.assertIn("DDT-77", again.bo_match_reasons)
+        # The first bill cancelled, its goods are the second's to invoice.
+        first.button_cancel()
+        self.env.invalidate_all()
+        self.assertEqual(line.bo_fpa_ddt_billed_elsewhere, 0)
+        self.assertNotIn("already invoiced", line.bo_fpa_findings or "")
 
     def test_a_ddt_of_another_supplier_never_matches(self):
         """Attack: the invoice names the DDT number of another supplier's receipt."""
