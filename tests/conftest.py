@@ -35,7 +35,9 @@ ADDONS = ",".join(
     ]
 )
 # The bridges to Odoo's Italian e-invoicing (l10n_it_edi).
-ITALIAN_ADDONS = "bo_suppliers_l10n_it_edi,bo_suppliers_l10n_it_edi_mailroom,bo_mailroom_l10n_it_edi"
+ITALIAN_ADDONS = (
+    "bo_suppliers_l10n_it_edi,bo_suppliers_l10n_it_edi_mailroom,bo_mailroom_l10n_it_edi"
+)
 
 
 class OdooServer:

@@ -16,6 +16,7 @@ class BoFpaContest(models.TransientModel):
         string="Recipient",
         compute="_compute_partner_id",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
         domain="[('commercial_partner_id', '=', supplier_id)]",
