@@ -393,13 +393,16 @@ class BoOrderCheck(models.Model):
         return line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
 
     @api.model
-    def _pricelist_date_key(self):
-        """A function giving the key of a date under which dates share their
-        pricelist price: the same day (currency rates are daily) and the same
-        side of every start and end of a dated pricelist rule, of any
-        pricelist (a rule may be based on another pricelist). The dates of
+    def _pricelist_date_key(self, dates):
+        """A function giving the key of each of ``dates`` under which dates
+        share their pricelist price: the same day (currency rates are daily)
+        and the same side of every start and end of a dated pricelist rule, of
+        any pricelist (a rule may be based on another pricelist). The dates of
         the orders of a day mostly share one key: one rule lookup serves them,
-        where each order's own date and time would cost one each."""
+        where each order's own date and time would cost one each. One date
+        (one order checked, as at its confirmation) is its own key."""
+        if len(set(dates)) <= 1:
+            return lambda date: date
         # sudo: the boundaries of the rules, whoever runs the checks
         ((starts, ends),) = (
             self.env["product.pricelist.item"]
@@ -428,11 +431,11 @@ class BoOrderCheck(models.Model):
         """The pricelist price of each line, as sale computes it line by line,
         but with one rule lookup per pricelist, quantity, unit and dates that
         share their price (``_pricelist_date_key``)."""
-        date_key = self._pricelist_date_key()
+        kwargs_of = {line: line._get_pricelist_kwargs() for line in lines}
+        date_key = self._pricelist_date_key([kwargs["date"] for kwargs in kwargs_of.values()])
         groups = {}
-        for line in lines:
+        for line, kwargs in kwargs_of.items():
             context = line._get_product_price_context()
-            kwargs = line._get_pricelist_kwargs()
             key = (
                 line.order_id.pricelist_id,
                 kwargs["quantity"],
